@@ -1,0 +1,62 @@
+"""Boards over HTTP: create, join, read the state as the caller may see it, the join QR code."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from fastapi import APIRouter, Depends, Request, Response
+
+from .. import domain
+from ..protocol import BoardCreate, Join
+from .deps import Services, bearer, board_id_for, caller, services
+
+router = APIRouter(prefix="/api/boards")
+
+
+@router.post("", status_code=201)
+async def create_board(body: BoardCreate, svc: Services = Depends(services)) -> dict:
+    created = await svc.boards.create_board(title=body.title, language=body.language)
+    return {
+        "code": created.code,
+        "board_id": created.board_id,
+        "participant_id": created.participant_id,
+        "facilitator_token": created.token,
+        "title": body.title,
+        "language": body.language,
+    }
+
+
+@router.post("/{code}/join", status_code=201)
+async def join(code: str, body: Join, svc: Services = Depends(services)) -> dict:
+    board_id = await board_id_for(svc, code)
+    participant_id, token = await svc.boards.join(
+        board_id=board_id, name=body.name, organisation=body.organisation
+    )
+    return {"participant_id": participant_id, "token": token, "role": "participant"}
+
+
+@router.get("/{code}")
+async def read_board(code: str, request: Request, svc: Services = Depends(services)) -> dict:
+    token = bearer(request)
+    board_id = await board_id_for(svc, code)
+    viewer = await caller(svc, board_id, token)
+    rt = await svc.boards.current(board_id)
+    return {"seq": rt.seq, "state": domain.view_state(rt.state, viewer)}
+
+
+def join_url(request: Request, svc: Services, code: str) -> str:
+    base = svc.settings.public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/b/{code}"
+
+
+@router.get("/{code}/qr.svg")
+async def qr(code: str, request: Request, svc: Services = Depends(services)) -> Response:
+    board_id = await board_id_for(svc, code)
+    real_code = await svc.boards.store.board_code(board_id=board_id)
+    out = io.BytesIO()
+    # Dark on white with a quiet zone: scanners need it, and it holds on a washed-out projector.
+    segno.make(join_url(request, svc, real_code or code), error="m").save(
+        out, kind="svg", scale=8, border=4, dark="#000", light="#fff", xmldecl=False, svgns=True
+    )
+    return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})

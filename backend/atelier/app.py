@@ -1,0 +1,98 @@
+"""The FastAPI application: wiring of store, broker, service and hub, and the security headers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from .api import boards, health, ws
+from .api.deps import Services
+from .api.errors import HANDLERS
+from .api.pages import frontend_dir, pages_router
+from .broker import make_broker
+from .clock import Clock, SystemClock
+from .hub import Hub, RoomDeps
+from .service import BoardService, channel, decode_batch
+from .settings import Settings, get_settings
+from .store import EventStore
+from .store.db import make_engine
+from .store.migrate import migrate
+
+log = logging.getLogger("atelier")
+
+# No inline script, no third-party origin. 'self' in connect-src covers ws(s):// to the same host.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None, *, run_migrations: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.resolved_database_url()
+        if run_migrations:
+            await asyncio.to_thread(migrate, url)
+        store = EventStore(make_engine(url))
+        broker = make_broker(settings.redis_url)
+        await broker.start()
+        service = BoardService(store, broker, clock, snapshot_every=settings.snapshot_every)
+        service.start()
+
+        async def events_between(board_id: str, after: int, upto: int):  # type: ignore[no-untyped-def]
+            return await store.events_between(board_id=board_id, after=after, upto=upto)
+
+        async def head(board_id: str) -> int:
+            return await store.head(board_id=board_id)
+
+        hub = Hub(
+            RoomDeps(
+                broker=broker,
+                events_between=events_between,
+                head=head,
+                channel=channel,
+                decode=decode_batch,
+                heartbeat_seconds=settings.heartbeat_seconds,
+            )
+        )
+        app.state.services = Services(settings=settings, boards=service, hub=hub)
+        try:
+            yield
+        finally:
+            await hub.shutdown()
+            await service.close()
+            await broker.close()
+            await store.close()
+
+    app = FastAPI(
+        title="Atelier",
+        lifespan=lifespan,
+        docs_url=None,  # its assets come from a CDN, which intranets do not have
+        redoc_url=None,
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    app.include_router(health.router)
+    app.include_router(boards.router)
+    app.include_router(ws.router)
+    root = frontend_dir()
+    app.include_router(pages_router(root))
+    app.mount("/static", StaticFiles(directory=root, check_dir=False), name="static")
+    return app

@@ -1,0 +1,26 @@
+"""The pure domain: rules, state and events of a workshop board; no I/O, no asyncio, no framework."""
+
+from .apply import apply, initial
+from .decide import COMMAND_NAMES, create_board, decide
+from .errors import DomainError
+from .events import Command, Context, Event, Viewer
+from .model import BoardState
+from .views import HIDDEN, event_for, sees_everything, view_state
+
+__all__ = [
+    "COMMAND_NAMES",
+    "HIDDEN",
+    "BoardState",
+    "Command",
+    "Context",
+    "DomainError",
+    "Event",
+    "Viewer",
+    "apply",
+    "create_board",
+    "decide",
+    "event_for",
+    "initial",
+    "sees_everything",
+    "view_state",
+]

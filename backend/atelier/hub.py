@@ -1,0 +1,268 @@
+"""Rooms of live connections in this process: fan-out in seq order, presence, bounded send queues."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from . import protocol
+from .broker import RESYNC, Broker
+from .domain import Viewer, event_for
+from .store import StoredEvent
+
+log = logging.getLogger("atelier.hub")
+
+CLOSE_SERVICE_RESTART = 1012
+CLOSE_TOO_SLOW = 1013
+CLOSE_POLICY = 1008
+CLOSE_RELOAD = 4001  # the viewer's rights changed: reconnect without last_seq for a fresh state
+
+
+class Connection(Protocol):
+    """What a room needs of a socket; FastAPI's WebSocket fits, and so does an in-memory pair."""
+
+    async def send_text(self, data: str) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
+class Client:
+    """One connection: a bounded queue drained by its own writer task, so that a client that stops
+    reading is closed (and resumes later) instead of stalling everyone else's delivery."""
+
+    def __init__(self, conn: Connection, viewer: Viewer, lang: str, queue_limit: int) -> None:
+        self.conn = conn
+        self.viewer = viewer
+        self.lang = lang
+        self.sent_seq = 0
+        self._queue: deque[str | int] = deque()
+        self._limit = queue_limit
+        self._wakeup = asyncio.Event()
+        self._closed = False
+        self._task = asyncio.create_task(self._write(), name="atelier-client-writer")
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def send(self, frame: str) -> None:
+        if self._closed:
+            return
+        if len(self._queue) >= self._limit:
+            self.close_soon(CLOSE_TOO_SLOW, front=True)
+            return
+        self._queue.append(frame)
+        self._wakeup.set()
+
+    def close_soon(self, code: int, *, front: bool = False) -> None:
+        """Close after what is queued (or at once, dropping the queue, with `front`)."""
+        if self._closed:
+            return
+        self._closed = True
+        if front:
+            self._queue.clear()
+        self._queue.append(code)
+        self._wakeup.set()
+
+    async def _write(self) -> None:
+        try:
+            while True:
+                await self._wakeup.wait()
+                self._wakeup.clear()
+                while self._queue:
+                    item = self._queue.popleft()
+                    if isinstance(item, int):
+                        with contextlib.suppress(Exception):
+                            await self.conn.close(code=item)
+                        return
+                    await self.conn.send_text(item)
+        except Exception:
+            self._closed = True  # the socket went away; the reader side cleans up
+
+    async def stop(self) -> None:
+        self._closed = True
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._task
+
+
+Loader = Callable[[str, int], Awaitable[list[StoredEvent]]]
+Head = Callable[[str], Awaitable[int]]
+
+
+@dataclass
+class RoomDeps:
+    broker: Broker
+    events_between: Callable[[str, int, int], Awaitable[list[StoredEvent]]]
+    head: Head
+    channel: Callable[[str], str]
+    decode: Callable[[bytes], list[StoredEvent]]
+    heartbeat_seconds: float
+
+
+class Room:
+    def __init__(self, board_id: str, deps: RoomDeps) -> None:
+        self.board_id = board_id
+        self.deps = deps
+        self.clients: set[Client] = set()
+        self.delivered_seq = 0
+        # Held while delivering and while a client registers, so that a newcomer's starting seq and
+        # the room's deliveries never interleave (no gap, no duplicate).
+        self.lock = asyncio.Lock()
+        self._ready = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._beat: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen(), name=f"atelier-room-{self.board_id}")
+        self._beat = asyncio.create_task(self._heartbeat(), name=f"atelier-beat-{self.board_id}")
+        await self._ready.wait()
+
+    async def stop(self) -> None:
+        for task in (self._task, self._beat):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self.deps.broker.subscribe(self.deps.channel(self.board_id)) as messages:
+                    # Subscribed first, then read the head: nothing committed after this is missed.
+                    await self.repair()
+                    self._ready.set()
+                    async for raw in messages:
+                        if raw == RESYNC:
+                            await self.repair()
+                        else:
+                            await self.receive(self.deps.decode(raw))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("room %s lost its subscription; retrying", self.board_id)
+                await asyncio.sleep(0.5)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.deps.heartbeat_seconds)
+            try:
+                await self.repair()
+            except Exception:
+                log.warning("heartbeat repair failed for room %s", self.board_id)
+                continue
+            self.broadcast(protocol.encode(protocol.heartbeat(self.delivered_seq)))
+
+    async def repair(self) -> None:
+        """Deliver whatever the database has beyond what this room delivered (the doorbell may drop)."""
+        async with self.lock:
+            head = await self.deps.head(self.board_id)
+            if not self._ready.is_set() and self.delivered_seq == 0:
+                self.delivered_seq = head
+                return
+            if head > self.delivered_seq:
+                for item in await self.deps.events_between(self.board_id, self.delivered_seq, head):
+                    self._deliver(item)
+
+    async def receive(self, stored: list[StoredEvent]) -> None:
+        async with self.lock:
+            for item in stored:
+                if item.seq <= self.delivered_seq:
+                    continue
+                if item.seq > self.delivered_seq + 1:
+                    missing = await self.deps.events_between(self.board_id, self.delivered_seq, item.seq - 1)
+                    for gap_item in missing:
+                        self._deliver(gap_item)
+                if item.seq == self.delivered_seq + 1:
+                    self._deliver(item)
+
+    def _deliver(self, item: StoredEvent) -> None:
+        """Encode once per audience (not per socket) and queue to every client not already past it."""
+        if item.seq != self.delivered_seq + 1:
+            return
+        self.delivered_seq = item.seq
+        frames: dict[tuple[str, int], str] = {}
+        role_change = item.event.data.get("id") if item.event.name == "participant.role_changed" else None
+        for client in list(self.clients):
+            if client.sent_seq >= item.seq:
+                continue
+            name, data = event_for(item.event, client.viewer)
+            key = (name, id(data))
+            frame = frames.get(key)
+            if frame is None:
+                frame = frames[key] = protocol.encode(protocol.event_message(item.seq, name, data))
+            client.send(frame)
+            client.sent_seq = item.seq
+            if role_change is not None and client.viewer.id == role_change:
+                client.close_soon(CLOSE_RELOAD)
+
+    def broadcast(self, frame: str) -> None:
+        for client in list(self.clients):
+            client.send(frame)
+
+    def online(self) -> list[str]:
+        return sorted({c.viewer.id for c in self.clients if c.viewer.id and not c.viewer.projector})
+
+
+class Hub:
+    def __init__(self, deps: RoomDeps) -> None:
+        self.deps = deps
+        self.rooms: dict[str, Room] = {}
+        self._opening: dict[str, asyncio.Lock] = {}
+
+    async def room(self, board_id: str) -> Room:
+        room = self.rooms.get(board_id)
+        if room is not None:
+            return room
+        lock = self._opening.setdefault(board_id, asyncio.Lock())
+        async with lock:
+            room = self.rooms.get(board_id)
+            if room is None:
+                room = Room(board_id, self.deps)
+                await room.start()
+                self.rooms[board_id] = room
+        return room
+
+    async def register(
+        self, board_id: str, client: Client, welcome: Callable[[Room], Awaitable[tuple[dict[str, Any], int]]]
+    ) -> Room:
+        """Add `client` to its room with the welcome built under the room's lock."""
+        room = await self.room(board_id)
+        async with room.lock:
+            message, seq = await welcome(room)
+            client.send(protocol.encode(message))
+            client.sent_seq = seq
+            room.clients.add(client)
+        self.announce_presence(room)
+        return room
+
+    async def unregister(self, board_id: str, client: Client) -> None:
+        await client.stop()
+        room = self.rooms.get(board_id)
+        if room is None:
+            return
+        room.clients.discard(client)
+        if room.clients:
+            self.announce_presence(room)
+            return
+        del self.rooms[board_id]
+        await room.stop()
+
+    def announce_presence(self, room: Room) -> None:
+        room.broadcast(protocol.encode(protocol.presence(room.online())))
+
+    async def shutdown(self, code: int = CLOSE_SERVICE_RESTART) -> None:
+        for room in list(self.rooms.values()):
+            for client in list(room.clients):
+                client.close_soon(code)
+        await asyncio.sleep(0.2)  # let writers flush their close frames
+        for room in list(self.rooms.values()):
+            await room.stop()
+            for client in list(room.clients):
+                await client.stop()
+        self.rooms.clear()

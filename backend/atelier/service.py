@@ -1,0 +1,292 @@
+"""The command pipeline: check (domain), persist (group commit), then publish (broker)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import orjson
+
+from . import domain
+from .broker import Broker
+from .clock import Clock
+from .domain import BoardState, Command, Context, DomainError, Event
+from .domain.model import Role
+from .store import Conflict, EventStore, StoredEvent
+from .store.repository import Append, hash_token
+from .writer import GroupWriter
+
+log = logging.getLogger("atelier.service")
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in a room
+CODE_LENGTH = 6
+MAX_RETRIES = 8
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in raw.upper() if ch not in "- _")
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def channel(board_id: str) -> str:
+    return f"atelier:board:{board_id}"
+
+
+def encode_batch(board_id: str, stored: list[StoredEvent]) -> bytes:
+    return orjson.dumps(
+        {
+            "board": board_id,
+            "events": [
+                {
+                    "seq": s.seq,
+                    "name": s.event.name,
+                    "data": s.event.data,
+                    "restricted": s.event.restricted,
+                    "public": s.event.public,
+                    "subjects": list(s.event.subjects),
+                }
+                for s in stored
+            ],
+        }
+    )
+
+
+def decode_batch(raw: bytes) -> list[StoredEvent]:
+    message = orjson.loads(raw)
+    return [
+        StoredEvent(
+            seq=e["seq"],
+            event=Event(e["name"], e["data"], e["restricted"], e["public"], tuple(e["subjects"])),
+        )
+        for e in message["events"]
+    ]
+
+
+@dataclass
+class Runtime:
+    """A board's state as this process last saw it, and the lock that serialises its commands here."""
+
+    board_id: str
+    state: BoardState
+    seq: int
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    snapshot_seq: int = 0
+
+
+@dataclass(frozen=True)
+class Created:
+    board_id: str
+    code: str
+    participant_id: str
+    token: str
+
+
+class BoardService:
+    def __init__(
+        self,
+        store: EventStore,
+        broker: Broker,
+        clock: Clock,
+        *,
+        snapshot_every: int = 200,
+        cache_size: int = 2000,
+    ) -> None:
+        self.store = store
+        self.broker = broker
+        self.clock = clock
+        self.writer = GroupWriter(store)
+        self.snapshot_every = snapshot_every
+        self._runtimes: OrderedDict[str, Runtime] = OrderedDict()
+        self._loading: dict[str, asyncio.Lock] = {}
+        self._cache_size = cache_size
+
+    def start(self) -> None:
+        self.writer.start()
+
+    async def close(self) -> None:
+        await self.writer.close()
+
+    def _context(self) -> Context:
+        return Context(now_ms=self.clock.now_ms(), new_id=new_id)
+
+    # --- boards and participants -------------------------------------------------------------
+
+    async def create_board(self, *, title: str, language: str, facilitator_name: str | None = None) -> Created:
+        now = self.clock.now_ms()
+        board_id = new_id("b")
+        participant_id = new_id("p")
+        token = new_token()
+        name = facilitator_name or ("Animation" if language == "fr" else "Facilitator")
+        for _ in range(MAX_RETRIES):
+            code = new_code()
+            events = domain.create_board(code, title, language)
+            state = domain.initial(events[0].data)
+            events += domain.decide(
+                state,
+                participant_id,
+                Command("participant.join", {"name": name, "role": Role.FACILITATOR.value}),
+                self._context(),
+            )
+            append = Append(
+                board_id=board_id,
+                first_seq=1,
+                events=events,
+                actor=participant_id,
+                created_ms=now,
+                credential=(hash_token(token), participant_id),
+            )
+            try:
+                await self.store.create_board(board_id=board_id, code=code, created_ms=now, append=append)
+            except Conflict:
+                continue  # the code was taken: draw another
+            return Created(board_id, code, participant_id, token)
+        raise DomainError("conflict", "code")
+
+    async def join(self, *, board_id: str, name: str, organisation: str | None) -> tuple[str, str]:
+        participant_id = new_id("p")
+        token = new_token()
+        await self.execute(
+            board_id,
+            participant_id,
+            Command("participant.join", {"name": name, "organisation": organisation}),
+            credential=(hash_token(token), participant_id),
+        )
+        return participant_id, token
+
+    # --- state ---------------------------------------------------------------------------------
+
+    async def runtime(self, board_id: str) -> Runtime:
+        rt = self._runtimes.get(board_id)
+        if rt is not None:
+            self._runtimes.move_to_end(board_id)
+            return rt
+        lock = self._loading.setdefault(board_id, asyncio.Lock())
+        async with lock:
+            rt = self._runtimes.get(board_id)
+            if rt is None:
+                rt = await self._load(board_id)
+                self._runtimes[board_id] = rt
+                self._evict()
+        self._loading.pop(board_id, None)
+        return rt
+
+    def _evict(self) -> None:
+        while len(self._runtimes) > self._cache_size:
+            oldest, rt = next(iter(self._runtimes.items()))
+            if rt.lock.locked():
+                break
+            del self._runtimes[oldest]
+
+    async def _load(self, board_id: str) -> Runtime:
+        snapshot = await self.store.latest_snapshot(board_id=board_id)
+        if snapshot is None:
+            events = await self.store.events_after(board_id=board_id, seq=0)
+            if not events:
+                raise DomainError("not_found", "board")
+            state = domain.initial(events[0].event.data)
+            rt = Runtime(board_id, state, 1)
+            self._fold(rt, events[1:])
+        else:
+            seq, state = snapshot
+            rt = Runtime(board_id, state, seq, snapshot_seq=seq)
+            self._fold(rt, await self.store.events_after(board_id=board_id, seq=seq))
+        return rt
+
+    @staticmethod
+    def _fold(rt: Runtime, stored: list[StoredEvent]) -> None:
+        for item in stored:
+            if item.seq != rt.seq + 1:
+                raise RuntimeError("event log is not contiguous")
+            domain.apply(rt.state, item.event)
+            rt.seq = item.seq
+
+    async def catch_up(self, rt: Runtime) -> None:
+        """Fold what other processes committed since this one last looked."""
+        self._fold(rt, await self.store.events_after(board_id=rt.board_id, seq=rt.seq))
+
+    async def current(self, board_id: str) -> Runtime:
+        """The board at the database's head (a cheap read when nothing changed elsewhere)."""
+        rt = await self.runtime(board_id)
+        async with rt.lock:
+            await self.catch_up(rt)
+        return rt
+
+    # --- commands ------------------------------------------------------------------------------
+
+    async def execute(
+        self,
+        board_id: str,
+        actor_id: str,
+        cmd: Command,
+        *,
+        cid: str | None = None,
+        credential: tuple[str, str] | None = None,
+    ) -> int:
+        """Run one command; return the seq of its last event. Raises DomainError or Unavailable."""
+        rt = await self.runtime(board_id)
+        async with rt.lock:
+            for _ in range(MAX_RETRIES):
+                try:
+                    events = domain.decide(rt.state, actor_id, cmd, self._context())
+                except DomainError:
+                    # A resent command that already succeeded must get its first answer, even if
+                    # deciding it again now would fail (e.g. the last dot of a budget).
+                    if cid is not None:
+                        seq = await self.store.command_seq(board_id=board_id, actor=actor_id, cid=cid)
+                        if seq is not None:
+                            return seq
+                    raise
+                append = Append(
+                    board_id=board_id,
+                    first_seq=rt.seq + 1,
+                    events=events,
+                    actor=actor_id,
+                    created_ms=self.clock.now_ms(),
+                    cid=cid,
+                    credential=credential,
+                )
+                try:
+                    await self.writer.submit(append)
+                except Conflict:
+                    if cid is not None:
+                        seq = await self.store.command_seq(board_id=board_id, actor=actor_id, cid=cid)
+                        if seq is not None:
+                            return seq  # the same command, committed before: nothing changes
+                    await self.catch_up(rt)  # another process took this seq: decide again
+                    continue
+                stored = [StoredEvent(append.first_seq + i, ev) for i, ev in enumerate(events)]
+                self._fold(rt, stored)
+                await self._publish(board_id, stored)
+                await self._maybe_snapshot(rt)
+                return rt.seq
+            raise DomainError("conflict")
+
+    async def _publish(self, board_id: str, stored: list[StoredEvent]) -> None:
+        try:
+            await self.broker.publish(channel(board_id), encode_batch(board_id, stored))
+        except Exception:
+            # Committed already: subscribers repair the gap from the database on the next heartbeat.
+            log.warning("publish failed for board %s; subscribers will catch up", board_id)
+
+    async def _maybe_snapshot(self, rt: Runtime) -> None:
+        if rt.seq - rt.snapshot_seq < self.snapshot_every:
+            return
+        rt.snapshot_seq = rt.seq
+        try:
+            await self.store.save_snapshot(board_id=rt.board_id, seq=rt.seq, state=rt.state)
+        except Exception:
+            log.warning("snapshot failed for board %s", rt.board_id)

@@ -1,0 +1,52 @@
+"""Every knob is an environment variable with a default that runs on a laptop."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ATELIER_", env_file=None, extra="ignore")
+
+    data_dir: Path = Path("data")
+    # DATABASE_URL and REDIS_URL are read without the prefix: that is how hosts name them.
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    public_url: str | None = None  # e.g. https://atelier.example.org, for the QR code behind a proxy
+    allowed_origins: list[str] = []  # besides the board's own site
+    replay_limit: int = 1000  # events a resume may replay before a fresh snapshot is sent instead
+    snapshot_every: int = 200  # events between two snapshots
+    send_queue: int = 1024  # frames waiting for one slow client before it is closed and must resume
+    heartbeat_seconds: float = 15.0
+    hello_timeout: float = 10.0
+    rate_per_second: float = 30.0  # commands per connection, sustained
+    rate_burst: int = 60
+    ws_per_message_deflate: bool = False  # halves broadcast throughput for post-it-sized frames
+    log_level: str = "info"
+
+    def resolved_database_url(self) -> str:
+        return async_database_url(self.database_url or f"sqlite:///{self.data_dir / 'atelier.db'}")
+
+
+def async_database_url(url: str) -> str:
+    """Map the URLs people write to the async drivers SQLAlchemy needs."""
+    for plain, driver in (
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

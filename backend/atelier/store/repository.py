@@ -1,0 +1,237 @@
+"""EventStore: keyword-only repository functions over the log; routes and the hub never touch SQL."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from ..domain import BoardState, Event
+from .tables import Board, CommandRow, CredentialRow, EventRow, SnapshotRow
+
+B = Board.__table__
+E = EventRow.__table__
+C = CommandRow.__table__
+K = CredentialRow.__table__
+S = SnapshotRow.__table__
+
+
+class Conflict(Exception):
+    """Another writer took this seq (or this cid) first: catch up and try again."""
+
+
+class Unavailable(Exception):
+    """The database cannot be reached; the command was not written."""
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    seq: int
+    event: Event
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _row_to_event(row: Any) -> StoredEvent:
+    return StoredEvent(
+        seq=row.seq,
+        event=Event(
+            name=row.name,
+            data=orjson.loads(row.data),
+            restricted=bool(row.restricted),
+            public=orjson.loads(row.public) if row.public is not None else None,
+            subjects=tuple(orjson.loads(row.subjects)) if row.subjects else (),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Append:
+    """One command's worth of writing: its events from `first_seq`, and what must commit with them."""
+
+    board_id: str
+    first_seq: int
+    events: Sequence[Event]
+    actor: str | None
+    created_ms: int
+    cid: str | None = None
+    credential: tuple[str, str] | None = None  # (token_hash, participant_id)
+
+
+class EventStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[AsyncConnection]:
+        try:
+            async with self.engine.begin() as conn:
+                yield conn
+        except IntegrityError as exc:
+            raise Conflict(str(exc.orig)) from None
+        except (OperationalError, InterfaceError, OSError) as exc:
+            raise Unavailable(type(exc).__name__) from None
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise Unavailable(type(exc).__name__) from None
+            raise
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        try:
+            async with self.engine.connect() as conn:
+                yield conn
+        except (OperationalError, InterfaceError, OSError) as exc:
+            raise Unavailable(type(exc).__name__) from None
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise Unavailable(type(exc).__name__) from None
+            raise
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> None:
+        async with self._read() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+
+    # --- boards ----------------------------------------------------------------------------
+
+    async def create_board(self, *, board_id: str, code: str, created_ms: int, append: Append) -> None:
+        """The board row and its first events in one transaction. Conflict if the code is taken."""
+        async with self._begin() as conn:
+            await conn.execute(insert(B).values(id=board_id, code=code, created_ms=created_ms))
+            await self._write(conn, append)
+
+    async def board_id(self, *, code: str) -> str | None:
+        async with self._read() as conn:
+            return (await conn.execute(select(B.c.id).where(B.c.code == code))).scalar_one_or_none()
+
+    async def board_code(self, *, board_id: str) -> str | None:
+        async with self._read() as conn:
+            return (await conn.execute(select(B.c.code).where(B.c.id == board_id))).scalar_one_or_none()
+
+    # --- the log ---------------------------------------------------------------------------
+
+    async def append(self, append: Append) -> None:
+        async with self._begin() as conn:
+            await self._write(conn, append)
+
+    async def append_many(self, appends: Sequence[Append]) -> list[Exception | None]:
+        """Group commit: many commands' events in one transaction. If the group fails, each is
+        retried alone so that one conflict does not sink the others. Returns an outcome each."""
+        if len(appends) == 1:
+            try:
+                await self.append(appends[0])
+                return [None]
+            except (Conflict, Unavailable) as exc:
+                return [exc]
+        try:
+            async with self._begin() as conn:
+                for item in appends:
+                    await self._write(conn, item)
+            return [None] * len(appends)
+        except Conflict:
+            outcomes: list[Exception | None] = []
+            for item in appends:
+                try:
+                    await self.append(item)
+                    outcomes.append(None)
+                except (Conflict, Unavailable) as exc:
+                    outcomes.append(exc)
+            return outcomes
+        except Unavailable as exc:
+            return [exc] * len(appends)
+
+    async def _write(self, conn: AsyncConnection, item: Append) -> None:
+        rows = [
+            {
+                "board_id": item.board_id,
+                "seq": item.first_seq + i,
+                "name": ev.name,
+                "data": _dumps(ev.data),
+                "restricted": ev.restricted,
+                "public": _dumps(ev.public) if ev.restricted and ev.public is not None else None,
+                "subjects": _dumps(list(ev.subjects)) if ev.subjects else None,
+                "actor": item.actor,
+                "created_ms": item.created_ms,
+            }
+            for i, ev in enumerate(item.events)
+        ]
+        await conn.execute(insert(E), rows)
+        if item.cid is not None and item.actor is not None:
+            last = item.first_seq + len(item.events) - 1
+            await conn.execute(
+                insert(C).values(board_id=item.board_id, actor=item.actor, cid=item.cid, seq=last)
+            )
+        if item.credential is not None:
+            token_hash, participant_id = item.credential
+            await conn.execute(
+                insert(K).values(token_hash=token_hash, board_id=item.board_id, participant_id=participant_id)
+            )
+
+    async def events_after(self, *, board_id: str, seq: int, limit: int | None = None) -> list[StoredEvent]:
+        query = select(E).where(E.c.board_id == board_id, E.c.seq > seq).order_by(E.c.seq)
+        if limit is not None:
+            query = query.limit(limit)
+        async with self._read() as conn:
+            return [_row_to_event(row) for row in (await conn.execute(query)).all()]
+
+    async def events_between(self, *, board_id: str, after: int, upto: int) -> list[StoredEvent]:
+        query = (
+            select(E)
+            .where(E.c.board_id == board_id, E.c.seq > after, E.c.seq <= upto)
+            .order_by(E.c.seq)
+        )
+        async with self._read() as conn:
+            return [_row_to_event(row) for row in (await conn.execute(query)).all()]
+
+    async def head(self, *, board_id: str) -> int:
+        from sqlalchemy import func
+
+        async with self._read() as conn:
+            value = (await conn.execute(select(func.max(E.c.seq)).where(E.c.board_id == board_id))).scalar()
+        return int(value or 0)
+
+    # --- snapshots -------------------------------------------------------------------------
+
+    async def latest_snapshot(self, *, board_id: str) -> tuple[int, BoardState] | None:
+        query = select(S.c.seq, S.c.state).where(S.c.board_id == board_id).order_by(S.c.seq.desc()).limit(1)
+        async with self._read() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        return row.seq, BoardState.from_json(orjson.loads(row.state))
+
+    async def save_snapshot(self, *, board_id: str, seq: int, state: BoardState) -> None:
+        """Keep the newest snapshot only: the log itself is never pruned."""
+        async with self._begin() as conn:
+            await conn.execute(delete(S).where(S.c.board_id == board_id, S.c.seq < seq))
+            await conn.execute(insert(S).values(board_id=board_id, seq=seq, state=_dumps(state.to_json())))
+
+    # --- idempotency and credentials -------------------------------------------------------
+
+    async def command_seq(self, *, board_id: str, actor: str, cid: str) -> int | None:
+        query = select(C.c.seq).where(C.c.board_id == board_id, C.c.actor == actor, C.c.cid == cid)
+        async with self._read() as conn:
+            return (await conn.execute(query)).scalar_one_or_none()
+
+    async def credential(self, *, token: str) -> tuple[str, str] | None:
+        """(board_id, participant_id) for a token, or None."""
+        query = select(K.c.board_id, K.c.participant_id).where(K.c.token_hash == hash_token(token))
+        async with self._read() as conn:
+            row = (await conn.execute(query)).first()
+        return (row.board_id, row.participant_id) if row else None
