@@ -106,7 +106,7 @@ async def socket(websocket: WebSocket, code: str) -> None:
 
     async def welcome(room: Room) -> tuple[dict, int]:
         current = await svc.boards.current(board_id)
-        you = {"id": participant_id, "role": current.state.role_of(participant_id)}
+        you = {"id": participant_id, "role": current.state.role_of(participant_id), "view": hello.view}
         now = svc.boards.clock.now_ms()
         last = hello.last_seq
         if last is not None and 0 <= current.seq - last <= settings.replay_limit:
