@@ -1,0 +1,250 @@
+/** One note card: text, author, tally, vote buttons, edit and delete; updated in place, never rebuilt. */
+
+import { emit, h, isEnabled, setAttr, setEnabled, setHidden, setText, uid } from '../dom.js';
+import { t } from '../i18n.js';
+import { MAX_NOTE_TEXT, canEditNote, canMoveNote, canVote, seesTallies, votesLeft } from '../store.js';
+import { mountColorPicker } from './color-picker.js';
+
+/** @typedef {import('../store.js').Note} Note */
+/**
+ * @typedef {Object} CardContext
+ * @property {Note} note
+ * @property {string} authorName
+ * @property {boolean} mine
+ * @property {boolean} canEdit
+ * @property {boolean} canMove
+ * @property {boolean} canVote
+ * @property {boolean} showTally
+ * @property {number} tally
+ * @property {number} myVotes
+ * @property {number} votesLeft
+ */
+
+const CONFIRM_MS = 5_000;
+
+/**
+ * Actions emitted (bubbling): `add-vote` {note_id}, `remove-vote` {note_id}, `edit-note` {id, text,
+ * color, result?}, `delete-note` {id}.
+ * @param {{mode: 'canvas'|'list'|'projector', moveHintId?: string}} options
+ * @returns {HTMLElement & {noteCard: {update: (ctx: CardContext) => void, isEditing: () => boolean}}}
+ */
+export function mountNoteCard({ mode, moveHintId }) {
+  const el = /** @type {any} */ (h('article', { class: `note note--${mode}`, 'data-testid': 'note' }));
+  const textId = uid('note-text');
+
+  const author = h('span', { class: 'note__author', 'data-testid': 'note-author' });
+  const forName = h('span', { class: 'note__for', 'data-testid': 'note-for-name' });
+  const colorName = h('span', { class: 'visually-hidden' });
+  const meta = h('p', { class: 'note__meta' }, author, ' ', forName, colorName);
+  const text = h('p', { class: 'note__text', id: textId, 'data-testid': 'note-body' });
+
+  const tallyCount = h('span', { class: 'note__tally-count', 'data-testid': 'tally' });
+  const tallyLabel = h('span', { class: 'note__tally-label' });
+  const tally = h('p', { class: 'note__tally', hidden: true }, tallyCount, ' ', tallyLabel);
+
+  const voteRemove = h('button', { type: 'button', class: 'button button--small note__vote', 'data-testid': 'vote-remove', 'aria-describedby': textId, i18n: 'note.vote_remove' });
+  const voteAdd = h('button', { type: 'button', class: 'button button--small note__vote', 'data-testid': 'vote-add', 'aria-describedby': textId, i18n: 'note.vote_add' });
+  const mine = h('span', { class: 'note__mine', 'data-testid': 'my-votes' });
+  const votes = h('div', { class: 'note__votes', hidden: true }, voteRemove, mine, voteAdd);
+
+  const editButton = h('button', { type: 'button', class: 'button button--small button--quiet', 'data-testid': 'note-edit', 'aria-describedby': textId, i18n: 'note.edit' });
+  const deleteButton = h('button', { type: 'button', class: 'button button--small button--quiet button--danger', 'data-testid': 'note-delete', 'aria-describedby': textId });
+  const actions = h('div', { class: 'note__actions', hidden: true }, editButton, deleteButton);
+
+  // The edit form exists only while editing, so a remote update never touches a draft.
+  /** @type {{form: HTMLFormElement, textarea: HTMLTextAreaElement, colors: any}|null} */
+  let editor = null;
+  let confirming = false;
+  /** @type {ReturnType<typeof setTimeout>|null} */
+  let confirmTimer = null;
+  /** @type {CardContext|null} */
+  let last = null;
+
+  el.append(meta, text, tally, votes, actions);
+
+  function openEditor() {
+    if (editor || !last) return;
+    const textareaId = uid('note-edit');
+    const textarea = /** @type {HTMLTextAreaElement} */ (
+      h('textarea', { id: textareaId, rows: 4, maxlength: MAX_NOTE_TEXT, class: 'note__edit-text', 'data-testid': 'note-edit-text' })
+    );
+    textarea.value = last.note.text;
+    const colors = mountColorPicker({ testidPrefix: 'note-edit-color' });
+    colors.colorPicker.set(last.note.color);
+    const save = h('button', { type: 'submit', class: 'button button--small button--primary', 'data-testid': 'note-edit-save', i18n: 'note.save' });
+    const cancel = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'note-edit-cancel', i18n: 'note.cancel' });
+    const form = /** @type {HTMLFormElement} */ (
+      h(
+        'form',
+        { class: 'note__edit', novalidate: true },
+        h('label', { for: textareaId, class: 'field__label', i18n: 'note.edit_label' }),
+        textarea,
+        colors,
+        h('div', { class: 'note__edit-actions' }, save, cancel),
+      )
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      saveEdit();
+    });
+    textarea.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        saveEdit();
+      } else if (event.key === 'Escape') {
+        event.preventDefault();
+        closeEditor(true);
+      }
+    });
+    cancel.addEventListener('click', () => closeEditor(true));
+    editor = { form, textarea, colors };
+    text.hidden = true;
+    actions.hidden = true;
+    el.insertBefore(form, tally);
+    el.classList.add('note--editing');
+    textarea.focus();
+  }
+
+  /** @param {boolean} restoreFocus */
+  function closeEditor(restoreFocus) {
+    if (!editor) return;
+    const hadFocus = editor.form.contains(document.activeElement);
+    editor.form.remove();
+    editor = null;
+    el.classList.remove('note--editing');
+    text.hidden = false;
+    if (last) render(last);
+    if (restoreFocus || hadFocus) (actions.hidden ? el : editButton).focus();
+  }
+
+  function saveEdit() {
+    if (!editor || !last) return;
+    const value = editor.textarea.value.trim();
+    if (!value) {
+      editor.textarea.setAttribute('aria-invalid', 'true');
+      editor.textarea.focus();
+      return;
+    }
+    /** @type {{id: string, text: string|null, color: string|null, result?: Promise<unknown>}} */
+    const detail = {
+      id: last.note.id,
+      text: value !== last.note.text ? value : null,
+      color: editor.colors.colorPicker.value() !== last.note.color ? editor.colors.colorPicker.value() : null,
+    };
+    if (detail.text === null && detail.color === null) {
+      closeEditor(true);
+      return;
+    }
+    emit(el, 'edit-note', detail);
+    closeEditor(true);
+  }
+
+  function resetConfirm() {
+    confirming = false;
+    clearTimeout(confirmTimer ?? undefined);
+    confirmTimer = null;
+    setText(deleteButton, t('note.delete'));
+    deleteButton.classList.remove('button--confirm');
+  }
+
+  editButton.addEventListener('click', () => {
+    if (isEnabled(editButton)) openEditor();
+  });
+  // Two steps, without a modal dialog: the first press asks, the second (within 5 s) deletes.
+  deleteButton.addEventListener('click', () => {
+    if (!last || !isEnabled(deleteButton)) return;
+    if (!confirming) {
+      confirming = true;
+      setText(deleteButton, t('note.delete_confirm'));
+      deleteButton.classList.add('button--confirm');
+      confirmTimer = setTimeout(resetConfirm, CONFIRM_MS);
+      return;
+    }
+    resetConfirm();
+    emit(el, 'delete-note', { id: last.note.id });
+  });
+  deleteButton.addEventListener('blur', () => {
+    if (confirming) resetConfirm();
+  });
+  voteAdd.addEventListener('click', () => {
+    if (last && isEnabled(voteAdd)) emit(el, 'add-vote', { note_id: last.note.id });
+  });
+  voteRemove.addEventListener('click', () => {
+    if (last && isEnabled(voteRemove)) emit(el, 'remove-vote', { note_id: last.note.id });
+  });
+
+  /** @param {CardContext} ctx */
+  function render(ctx) {
+    const { note } = ctx;
+    el.className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}`;
+    el.dataset.color = note.color;
+    el.dataset.movable = String(mode === 'canvas' && ctx.canMove);
+
+    const label = ctx.mine ? t('note.label_mine') : note.for ? t('note.label_for', { name: note.for, author: ctx.authorName }) : t('note.label', { name: ctx.authorName });
+    setAttr(el, 'aria-label', label);
+    if (mode === 'canvas' && ctx.canMove) {
+      setAttr(el, 'tabindex', '0');
+      setAttr(el, 'aria-describedby', moveHintId ? `${textId} ${moveHintId}` : textId);
+    } else {
+      setAttr(el, 'tabindex', null);
+      setAttr(el, 'aria-describedby', null);
+    }
+
+    setText(author, ctx.mine ? t('note.you') : ctx.authorName);
+    setText(forName, note.for ? t('note.for', { name: note.for }) : '');
+    setHidden(forName, !note.for);
+    setText(colorName, ` (${t('note.color', { color: t(`colors.${note.color}`) })})`);
+    setText(text, note.text);
+
+    setHidden(tally, !ctx.showTally);
+    setText(tallyCount, String(ctx.tally));
+    tallyCount.dataset.count = String(ctx.tally);
+    setText(tallyLabel, t('note.tally', { count: ctx.tally }));
+
+    setHidden(votes, !ctx.canVote);
+    setText(mine, t('note.my_votes', { count: ctx.myVotes }));
+    setEnabled(voteAdd, ctx.canVote && ctx.votesLeft > 0);
+    setEnabled(voteRemove, ctx.canVote && ctx.myVotes > 0);
+
+    setHidden(actions, !ctx.canEdit || !!editor);
+    setEnabled(editButton, ctx.canEdit);
+    setEnabled(deleteButton, ctx.canEdit);
+    if (!confirming) setText(deleteButton, t('note.delete'));
+    // An open editor stays open even if the right to edit was lost meanwhile: the draft is the
+    // user's, and saving will tell them why it cannot be kept.
+  }
+
+  el.noteCard = {
+    /** @param {CardContext} ctx */
+    update(ctx) {
+      last = ctx;
+      render(ctx);
+    },
+    isEditing: () => editor !== null,
+  };
+  return el;
+}
+
+/**
+ * What a card shows for this viewer, from the state.
+ * @param {import('../store.js').State} state
+ * @param {import('../store.js').You} you
+ * @param {Note} note
+ * @returns {CardContext}
+ */
+export function cardContext(state, you, note) {
+  const projector = you.view === 'projector';
+  const showTally = seesTallies(state, you);
+  return {
+    note,
+    authorName: state.participants[note.author]?.name ?? t('note.unknown_author'),
+    mine: !projector && note.author === you.id,
+    canEdit: canEditNote(state, you, note),
+    canMove: canMoveNote(state, you, note),
+    canVote: canVote(state, you),
+    showTally,
+    tally: state.votes[note.id] ?? 0,
+    myVotes: state.my_votes[note.id] ?? 0,
+    votesLeft: votesLeft(state),
+  };
+}
