@@ -6,9 +6,9 @@ import re
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .domain.model import COLORS, LANGUAGES, MAX_COORD, MAX_TEXT, ORGANISATION_KINDS
+from .domain.model import COLORS, LANGUAGES, MAX_COORD, MAX_FIELD_TEXT, MAX_TEXT, ORGANISATION_KINDS
 from .domain.phases import Phase
 
 PROTOCOL_VERSION = 1
@@ -27,6 +27,8 @@ ERROR_CODES = (
     "rate_limited",
     "unavailable",
     "conflict",
+    "not_open",
+    "too_many",
 )
 
 # Control characters other than tab and newline never belong in a note; they are dropped rather
@@ -62,6 +64,7 @@ class NoteText(Strict):
 class NoteAdd(NoteText):
     text: _text(MAX_TEXT)
     color: Color | None = None
+    persona: Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")] | None = None
     x: Coord | None = None
     y: Coord | None = None
     for_: Annotated[str | None, Field(alias="for", max_length=60)] = None
@@ -88,7 +91,16 @@ class NoteRef(Strict):
 
 
 class VoteRef(Strict):
-    note_id: Id
+    """A dot goes on a note or on a group: exactly one of the two."""
+
+    note_id: Id | None = None
+    group_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> VoteRef:
+        if (self.note_id is None) == (self.group_id is None):
+            raise ValueError("note_id or group_id")
+        return self
 
 
 class VotesConfigure(Strict):
@@ -135,6 +147,149 @@ class RoleSet(Strict):
     role: Literal["co_facilitator", "participant"]
 
 
+class Link(Strict):
+    url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$")]
+    title: Annotated[str, Field(max_length=120)] = ""
+
+
+class BoardSettings(Strict):
+    private_writing: Annotated[bool, Field(strict=True)] | None = None
+    anonymous: Annotated[bool, Field(strict=True)] | None = None
+    anonymous_closing: Annotated[bool, Field(strict=True)] | None = None
+    solutions_target: Annotated[int, Field(ge=1, le=12, strict=True)] | None = None
+
+
+class BoardConfigure(Strict):
+    title: _text(120) | None = None
+    axis: Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")] | None = None
+    goal: _text(1000, min_length=0) | None = None
+    context: _text(5000, min_length=0) | None = None
+    links: Annotated[list[Link], Field(max_length=20)] | None = None
+    questions: Annotated[list[_text(300)], Field(max_length=30)] | None = None
+    settings: BoardSettings | None = None
+
+
+class AgendaPhase(Strict):
+    id: Phase
+    minutes: Annotated[int, Field(ge=0, le=480, strict=True)]
+    skipped: Annotated[bool, Field(strict=True)] = False
+
+
+class AgendaSet(Strict):
+    phases: Annotated[list[AgendaPhase], Field(min_length=7, max_length=7)]
+
+
+class QueueJoin(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+
+
+class QueueLeave(Strict):
+    entry_id: Id
+
+
+class QueueNext(Strict):
+    seconds: Annotated[int, Field(ge=10, le=3600, strict=True)] | None = None
+
+
+GroupTitle = Annotated[str, Field(min_length=1, max_length=120, strict=True)]
+
+
+class GroupCreate(Strict):
+    title: GroupTitle
+    note_ids: Annotated[list[Id], Field(min_length=1, max_length=200)]
+
+
+class GroupAdd(Strict):
+    group_id: Id
+    note_id: Id
+
+
+class GroupNoteRef(Strict):
+    note_id: Id
+
+
+class GroupRename(Strict):
+    group_id: Id
+    title: GroupTitle
+
+
+class GroupRef(Strict):
+    group_id: Id
+
+
+class SolutionRef(Strict):
+    solution_id: Id
+
+
+class SubgroupsSplit(Strict):
+    count: Annotated[int, Field(ge=1, le=12, strict=True)]
+    mode: Literal["random", "manual", "choice"]
+
+
+class SubgroupAssign(Strict):
+    participant_id: Id
+    subgroup_id: Id
+
+
+class SubgroupRef(Strict):
+    subgroup_id: Id
+
+
+class SubgroupSolution(Strict):
+    subgroup_id: Id
+    solution_id: Id
+
+
+SheetFieldName = Literal["name", "objectives", "description", "lead", "partners", "targets", "means", "indicators"]
+
+
+class SheetEdit(NoteText):
+    sheet_id: Id
+    field: SheetFieldName
+    text: _text(MAX_FIELD_TEXT, min_length=0)
+    base_version: Annotated[int, Field(ge=0, strict=True)]
+
+
+class SheetLink(Strict):
+    sheet_id: Id
+    note_id: Id
+
+
+class RemarkAdd(NoteText):
+    sheet_id: Id
+    kind: Literal["for", "against", "suggestion"]
+    text: _text(MAX_TEXT)
+
+
+class SharingPresent(Strict):
+    subgroup_id: Id
+    seconds: Annotated[int, Field(ge=10, le=3600, strict=True)] | None = None
+
+
+class ClosingAnswerArgs(NoteText):
+    question: Literal["feeling", "difficulty", "learning", "takeaway"]
+    text: _text(MAX_TEXT)
+
+
+class NextSteps(NoteText):
+    text: _text(MAX_FIELD_TEXT, min_length=0)
+
+
+class Done(Strict):
+    done: Annotated[bool, Field(strict=True)]
+
+
+class Spotlight(Strict):
+    kind: Literal["note", "group", "sheet", "subgroup"] | None = None
+    id: Id | None = None
+
+    @model_validator(mode="after")
+    def _both_or_none(self) -> Spotlight:
+        if (self.kind is None) != (self.id is None):
+            raise ValueError("kind and id")
+        return self
+
+
 # The commands a client may send over the socket, with the shape of their arguments.
 COMMAND_ARGS: dict[str, type[Strict]] = {
     "note.add": NoteAdd,
@@ -155,6 +310,34 @@ COMMAND_ARGS: dict[str, type[Strict]] = {
     "timer.reset": Empty,
     "board.lock": BoardLock,
     "participant.role": RoleSet,
+    "board.configure": BoardConfigure,
+    "agenda.set": AgendaSet,
+    "board.open": Empty,
+    "personas.deal": Empty,
+    "notes.reveal": Empty,
+    "note.present": NoteRef,
+    "queue.join": QueueJoin,
+    "queue.leave": QueueLeave,
+    "queue.next": QueueNext,
+    "group.create": GroupCreate,
+    "group.add": GroupAdd,
+    "group.remove": GroupNoteRef,
+    "group.rename": GroupRename,
+    "group.delete": GroupRef,
+    "solution.retain": VoteRef,
+    "solution.release": SolutionRef,
+    "subgroups.split": SubgroupsSplit,
+    "subgroup.assign": SubgroupAssign,
+    "subgroup.choose": SubgroupRef,
+    "subgroup.solution": SubgroupSolution,
+    "sheet.edit": SheetEdit,
+    "sheet.link": SheetLink,
+    "remark.add": RemarkAdd,
+    "sharing.present": SharingPresent,
+    "closing.answer": ClosingAnswerArgs,
+    "next_steps.set": NextSteps,
+    "participant.done": Done,
+    "spotlight.set": Spotlight,
 }
 
 Cid = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -244,6 +427,8 @@ def parse_args(cmd: Cmd) -> dict[str, Any]:
 class BoardCreate(Strict):
     title: Annotated[str, Field(min_length=1, max_length=120)]
     language: Literal["fr", "en"] = "fr"
+    axis: Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")] | None = None
+    draft: bool = False
 
     @field_validator("title", mode="before")
     @classmethod

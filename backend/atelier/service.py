@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from . import domain
+from . import domain, templates
 from .broker import Broker
 from .clock import Clock
 from .domain import BoardState, Command, Context, DomainError, Event
@@ -40,6 +40,30 @@ def new_id(prefix: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)  # 256 bits
+
+
+_random = secrets.SystemRandom()
+
+
+def _shuffle(items: list[str]) -> list[str]:
+    shuffled = list(items)
+    _random.shuffle(shuffled)
+    return shuffled
+
+
+def persona_ids() -> tuple[str, ...]:
+    return tuple(p.id for p in templates.personas())
+
+
+def axis_setup(axis: str | None, language: str) -> dict[str, object]:
+    """What a board created from an axis template starts with: its goal and its questions."""
+    if axis is None:
+        return {}
+    found = templates.axis(axis)
+    if found is None:
+        raise DomainError("not_found", "axis")
+    text = templates.localized(found, language)
+    return {"axis": axis, "goal": text["goal"], "questions": [q["text"] for q in text["questions"]]}
 
 
 def channel(board_id: str) -> str:
@@ -121,26 +145,36 @@ class BoardService:
         await self.writer.close()
 
     def _context(self) -> Context:
-        return Context(now_ms=self.clock.now_ms(), new_id=new_id)
+        return Context(now_ms=self.clock.now_ms(), new_id=new_id, personas=persona_ids(), shuffle=_shuffle)
 
     # --- boards and participants -------------------------------------------------------------
 
-    async def create_board(self, *, title: str, language: str, facilitator_name: str | None = None) -> Created:
+    async def create_board(
+        self,
+        *,
+        title: str,
+        language: str,
+        axis: str | None = None,
+        draft: bool = False,
+        facilitator_name: str | None = None,
+    ) -> Created:
         now = self.clock.now_ms()
+        setup = axis_setup(axis, language)
         board_id = new_id("b")
         participant_id = new_id("p")
         token = new_token()
         name = facilitator_name or ("Animation" if language == "fr" else "Facilitator")
         for _ in range(MAX_RETRIES):
             code = new_code()
-            events = domain.create_board(code, title, language)
+            events = domain.create_board(code, title, language, status="draft" if draft else "open")
             state = domain.initial(events[0].data)
-            events += domain.decide(
-                state,
-                participant_id,
-                Command("participant.join", {"name": name, "role": Role.FACILITATOR.value}),
-                self._context(),
-            )
+            steps = [Command("participant.join", {"name": name, "role": Role.FACILITATOR.value})]
+            if setup:
+                steps.append(Command("board.configure", setup))
+            for step in steps:
+                for event in domain.decide(state, participant_id, step, self._context()):
+                    domain.apply(state, event)
+                    events.append(event)
             append = Append(
                 board_id=board_id,
                 first_seq=1,

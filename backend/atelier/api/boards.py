@@ -16,7 +16,9 @@ router = APIRouter(prefix="/api/boards")
 
 @router.post("", status_code=201)
 async def create_board(body: BoardCreate, svc: Services = Depends(services)) -> dict:
-    created = await svc.boards.create_board(title=body.title, language=body.language)
+    created = await svc.boards.create_board(
+        title=body.title, language=body.language, axis=body.axis, draft=body.draft
+    )
     return {
         "code": created.code,
         "board_id": created.board_id,

@@ -1,11 +1,14 @@
 """The pure domain: rules, state and events of a workshop board; no I/O, no asyncio, no framework."""
 
+from . import method  # noqa: F401  (registers the method's commands)
 from .apply import apply, initial
-from .decide import COMMAND_NAMES, create_board, decide
+from .decide import HANDLERS, create_board, decide
 from .errors import DomainError
 from .events import Command, Context, Event, Viewer
 from .model import BoardState
 from .views import HIDDEN, event_for, sees_everything, view_state
+
+COMMAND_NAMES = frozenset(HANDLERS)
 
 __all__ = [
     "COMMAND_NAMES",

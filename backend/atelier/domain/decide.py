@@ -48,14 +48,16 @@ def decide(state: BoardState, actor_id: str, cmd: Command, ctx: Context) -> list
     is_facilitator = role in FACILITATORS
     if cmd.name in FACILITATOR_ONLY and not is_facilitator:
         raise DomainError("forbidden")
+    if state.status == "draft" and not is_facilitator:
+        raise DomainError("not_open")
     if state.locked and not is_facilitator:
         raise DomainError("board_locked")
     return handler(state, actor_id, cmd.args, ctx)
 
 
-def create_board(code: str, title: str, language: str) -> list[Event]:
-    """The first event of every log: the board exists, in its default agenda."""
-    return [Event("board.created", {"code": code, "title": title, "language": language})]
+def create_board(code: str, title: str, language: str, status: str = "open") -> list[Event]:
+    """The first event of every log: the board exists, in its default agenda (a draft while prepared)."""
+    return [Event("board.created", {"code": code, "title": title, "language": language, "status": status})]
 
 
 def _is_facilitator(state: BoardState, actor_id: str) -> bool:
@@ -70,14 +72,51 @@ def _require(state: BoardState, actor_id: str, capability: Capability) -> None:
         raise DomainError("not_allowed_in_phase", phase=state.phase)
 
 
-def _own_note(state: BoardState, actor_id: str, note_id: str, capability: Capability) -> Note:
+def visible_note(state: BoardState, actor_id: str, note_id: str, field: str = "id") -> Note:
+    """The note if `actor_id` may see it; someone else's private note does not exist for them."""
     note = state.notes.get(note_id)
-    if note is None:
-        raise DomainError("not_found", "id")
+    if note is None or (note.private and note.author != actor_id and not _is_facilitator(state, actor_id)):
+        raise DomainError("not_found", field)
+    return note
+
+
+def _own_note(state: BoardState, actor_id: str, note_id: str, capability: Capability) -> Note:
+    note = visible_note(state, actor_id, note_id)
     if note.author != actor_id and not _is_facilitator(state, actor_id):
         raise DomainError("forbidden", "id")
     _require(state, actor_id, capability)
     return note
+
+
+def about_note(note: Note, name: str, data: dict) -> Event:
+    """An event about one note: while the note is private, only its author (and facilitators) hear of it."""
+    if note.private:
+        return Event(name, data, restricted=True, public=None, subjects=(note.author,))
+    return Event(name, data)
+
+
+def anonymised(state: BoardState, note: Note) -> dict | None:
+    """What other participants may see of a note: nothing while private, no author when anonymous."""
+    if note.private:
+        return None
+    data = note.public()
+    if state.settings.anonymous and not _is_facilitator(state, note.author):
+        data["author"] = None
+    return data
+
+
+def note_added(state: BoardState, note: Note) -> Event:
+    data = {"note": note.public()}
+    public = anonymised(state, note)
+    if public == data["note"]:
+        return Event("note.added", data)
+    return Event(
+        "note.added",
+        data,
+        restricted=True,
+        public=None if public is None else {"note": public},
+        subjects=(note.author,),
+    )
 
 
 # --- participants ---------------------------------------------------------------------------
@@ -90,13 +129,11 @@ def _join(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Ev
     if len(state.participants) >= MAX_PARTICIPANTS:
         raise DomainError("too_large", "participants")
     role = Role(args.get("role", Role.PARTICIPANT))
-    participant = Participant(
-        id=actor_id, name=args["name"], role=role.value, organisation=args.get("organisation")
-    )
+    participant = Participant(id=actor_id, name=args["name"], role=role.value, organisation=args.get("organisation"))
     return [Event("participant.joined", {"participant": participant.__dict__.copy()})]
 
 
-@command("participant.role")
+@command("participant.role", facilitators_only=True)
 def _role(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     if state.role_of(actor_id) != Role.FACILITATOR:
         raise DomainError("forbidden")
@@ -119,6 +156,10 @@ def _note_add(state: BoardState, actor_id: str, args: dict, ctx: Context) -> lis
     if len(state.notes) >= MAX_NOTES:
         raise DomainError("too_large", "notes")
     color = args.get("color") or COLORS[0]
+    persona = args.get("persona")
+    if persona is not None and persona not in ctx.personas:
+        raise DomainError("bad_request", "persona")
+    facilitator = _is_facilitator(state, actor_id)
     n = len(state.notes)
     # Without a position, lay new notes out on a grid so they never stack invisibly.
     x = args.get("x")
@@ -133,39 +174,53 @@ def _note_add(state: BoardState, actor_id: str, args: dict, ctx: Context) -> lis
         phase=state.phase,
         created_ms=ctx.now_ms,
         for_=args.get("for") or None,
+        question=state.question,
+        persona=persona,
+        private=state.settings.private_writing and state.phase == Phase.DIVERGENCE and not facilitator,
     )
-    return [Event("note.added", {"note": note.public()})]
+    return [note_added(state, note)]
 
 
 @command("note.edit")
 def _note_edit(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     note = _own_note(state, actor_id, args["id"], Capability.WRITE)
-    return [Event("note.edited", {"id": note.id, "text": args["text"]})]
+    return [about_note(note, "note.edited", {"id": note.id, "text": args["text"]})]
 
 
 @command("note.recolor")
 def _note_recolor(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     note = _own_note(state, actor_id, args["id"], Capability.WRITE)
-    return [Event("note.recolored", {"id": note.id, "color": args["color"]})]
+    return [about_note(note, "note.recolored", {"id": note.id, "color": args["color"]})]
 
 
 @command("note.move")
 def _note_move(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     note = _own_note(state, actor_id, args["id"], Capability.MOVE)
-    return [Event("note.moved", {"id": note.id, "x": float(args["x"]), "y": float(args["y"])})]
+    return [about_note(note, "note.moved", {"id": note.id, "x": float(args["x"]), "y": float(args["y"])})]
 
 
 @command("note.delete")
 def _note_delete(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     note = _own_note(state, actor_id, args["id"], Capability.WRITE)
-    return [Event("note.deleted", {"id": note.id})]
+    return [about_note(note, "note.deleted", {"id": note.id})]
 
 
 # --- votes ----------------------------------------------------------------------------------
 
 
-def _vote_event(state: BoardState, name: str, actor_id: str, note_id: str) -> Event:
-    data = {"note_id": note_id, "participant_id": actor_id}
+def _vote_target(state: BoardState, actor_id: str, args: dict) -> tuple[str, str]:
+    """(key, id): a vote goes on a note or on a group of notes."""
+    if args.get("group_id"):
+        if args["group_id"] not in state.groups:
+            raise DomainError("not_found", "group_id")
+        return "group_id", args["group_id"]
+    if not args.get("note_id"):
+        raise DomainError("bad_request", "note_id")
+    return "note_id", visible_note(state, actor_id, args["note_id"], "note_id").id
+
+
+def _vote_event(state: BoardState, name: str, actor_id: str, key: str, target: str) -> Event:
+    data = {key: target, "participant_id": actor_id}
     if state.votes_revealed:
         return Event(name, data)
     # Tallies stay hidden from participants until the reveal: the event is not even sent to them.
@@ -175,23 +230,19 @@ def _vote_event(state: BoardState, name: str, actor_id: str, note_id: str) -> Ev
 @command("vote.add")
 def _vote_add(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     _require(state, actor_id, Capability.VOTE)
-    note_id = args["note_id"]
-    if note_id not in state.notes:
-        raise DomainError("not_found", "note_id")
+    key, target = _vote_target(state, actor_id, args)
     if state.dots_used(actor_id) >= state.vote_budget:
         raise DomainError("vote_budget_exhausted", budget=state.vote_budget)
-    return [_vote_event(state, "vote.added", actor_id, note_id)]
+    return [_vote_event(state, "vote.added", actor_id, key, target)]
 
 
 @command("vote.remove")
 def _vote_remove(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     _require(state, actor_id, Capability.VOTE)
-    note_id = args["note_id"]
-    if note_id not in state.notes:
-        raise DomainError("not_found", "note_id")
-    if state.votes.get(actor_id, {}).get(note_id, 0) <= 0:
-        raise DomainError("not_found", "note_id")
-    return [_vote_event(state, "vote.removed", actor_id, note_id)]
+    key, target = _vote_target(state, actor_id, args)
+    if state.votes.get(actor_id, {}).get(target, 0) <= 0:
+        raise DomainError("not_found", key)
+    return [_vote_event(state, "vote.removed", actor_id, key, target)]
 
 
 @command("votes.configure", facilitators_only=True)
@@ -222,7 +273,7 @@ def _votes_reveal(state: BoardState, actor_id: str, args: dict, ctx: Context) ->
 def _phase_set(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     phase = Phase(args["phase"]).value
     fresh = timers.stopped(state.phase_minutes(phase) * 60)
-    return [Event("phase.changed", {"phase": phase, "timer": fresh.public()})]
+    return [Event("phase.changed", {"phase": phase, "timer": fresh.public(), "at_ms": ctx.now_ms})]
 
 
 @command("question.set", facilitators_only=True)
@@ -269,6 +320,3 @@ def _timer_reset(state: BoardState, actor_id: str, args: dict, ctx: Context) -> 
 @command("board.lock", facilitators_only=True)
 def _board_lock(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     return [Event("board.locked", {"locked": bool(args["locked"])})]
-
-
-COMMAND_NAMES = frozenset(HANDLERS)

@@ -25,12 +25,19 @@ class Event:
     subjects: tuple[str, ...] = ()
 
 
+def _keep_order(items: list[str]) -> list[str]:
+    return list(items)
+
+
 @dataclass(frozen=True)
 class Context:
-    """What a decision may need from outside, injected so the domain stays pure and testable."""
+    """What a decision may need from outside, injected so the domain stays pure and testable:
+    the clock, fresh ids, the persona ids of the templates, and a shuffle (random in production)."""
 
     now_ms: int
     new_id: Callable[[str], str]
+    personas: tuple[str, ...] = ()
+    shuffle: Callable[[list[str]], list[str]] = _keep_order
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,12 @@ MAX_COORD = 4000.0
 DEFAULT_VOTE_BUDGET = 3
 MAX_NOTES = 5000
 MAX_PARTICIPANTS = 5000
+MAX_FIELD_TEXT = 4000
+MAX_PRESENTED = 3
+DEFAULT_SOLUTIONS = 3
+SHEET_FIELDS = ("name", "objectives", "description", "lead", "partners", "targets", "means", "indicators")
+REMARK_KINDS = ("for", "against", "suggestion")
+SPOTLIGHT_KINDS = ("note", "group", "sheet", "subgroup")
 
 
 @dataclass
@@ -60,6 +66,11 @@ class Note:
     phase: str
     created_ms: int
     for_: str | None = None
+    question: str = ""
+    persona: str | None = None
+    presented: bool = False
+    private: bool = False
+    group: str | None = None
 
     def public(self) -> dict[str, Any]:
         return {
@@ -72,6 +83,11 @@ class Note:
             "for": self.for_,
             "phase": self.phase,
             "created_ms": self.created_ms,
+            "question": self.question,
+            "persona": self.persona,
+            "presented": self.presented,
+            "private": self.private,
+            "group": self.group,
         }
 
     @classmethod
@@ -95,6 +111,76 @@ class Timer:
 
 
 @dataclass
+class Group:
+    id: str
+    title: str
+    note_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Solution:
+    id: str
+    kind: str  # note | group
+    source_id: str
+    title: str
+    sheet_id: str
+
+
+@dataclass
+class SheetField:
+    text: str = ""
+    version: int = 0
+    by: str | None = None
+
+
+@dataclass
+class Sheet:
+    """A fiche action: eight fields, each with its own version so concurrent edits never overwrite."""
+
+    id: str
+    solution_id: str
+    fields: dict[str, SheetField] = field(default_factory=lambda: {name: SheetField() for name in SHEET_FIELDS})
+    source_note_ids: list[str] = field(default_factory=list)
+
+    def completeness(self) -> int:
+        return sum(1 for f in self.fields.values() if f.text.strip())
+
+
+@dataclass
+class Remark:
+    id: str
+    sheet_id: str
+    kind: str
+    text: str
+    author: str
+    created_ms: int
+
+
+@dataclass
+class Subgroup:
+    id: str
+    name: str
+    members: list[str] = field(default_factory=list)
+    solution_id: str | None = None
+
+
+@dataclass
+class ClosingAnswer:
+    id: str
+    question: str
+    text: str
+    author: str
+
+
+@dataclass
+class Settings:
+    private_writing: bool = True  # divergence notes reach only their author until revealed
+    anonymous: bool = True  # participants do not see who wrote which note
+    anonymous_closing: bool = False
+    solutions_target: int = DEFAULT_SOLUTIONS
+
+
+@dataclass
 class BoardState:
     code: str
     title: str
@@ -110,8 +196,31 @@ class BoardState:
     timer: Timer = field(default_factory=Timer)
     participants: dict[str, Participant] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
-    # votes[participant_id][note_id] = dots; tallies are derived, never stored twice.
+    # votes[participant_id][note or group id] = dots; tallies are derived, never stored twice.
     votes: dict[str, dict[str, int]] = field(default_factory=dict)
+    # --- preparation and the rest of the method ---
+    status: str = "open"  # draft | open
+    axis: str | None = None
+    goal: str = ""
+    context: str = ""
+    links: list[dict[str, str]] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    personas: dict[str, str] = field(default_factory=dict)  # participant -> persona id, private
+    groups: dict[str, Group] = field(default_factory=dict)
+    solutions: dict[str, Solution] = field(default_factory=dict)
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+    remarks: dict[str, Remark] = field(default_factory=dict)
+    subgroups: dict[str, Subgroup] = field(default_factory=dict)
+    subgroup_mode: str | None = None
+    queue: list[dict[str, Any]] = field(default_factory=list)  # speakers waiting: {id, participant, name}
+    speaker: dict[str, Any] | None = None
+    speaker_timer: Timer = field(default_factory=Timer)
+    spotlight: dict[str, str] | None = None
+    closing: dict[str, ClosingAnswer] = field(default_factory=dict)
+    next_steps: str = ""
+    done: dict[str, list[str]] = field(default_factory=dict)  # phase -> participants who are done
+    phase_log: list[dict[str, Any]] = field(default_factory=list)  # {phase, started_ms, ended_ms}
 
     def phase_minutes(self, phase: str) -> int:
         for entry in self.phases:
@@ -133,6 +242,15 @@ class BoardState:
                 totals[note_id] = totals.get(note_id, 0) + dots
         return totals
 
+    def is_facilitator(self, participant_id: str | None) -> bool:
+        return participant_id is not None and self.role_of(participant_id) in FACILITATORS
+
+    def subgroup_of(self, participant_id: str) -> Subgroup | None:
+        for subgroup in self.subgroups.values():
+            if participant_id in subgroup.members:
+                return subgroup
+        return None
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["notes"] = {nid: note.public() for nid, note in self.notes.items()}
@@ -142,6 +260,22 @@ class BoardState:
     def from_json(cls, data: dict[str, Any]) -> BoardState:
         fields = dict(data)
         fields["timer"] = Timer(**fields["timer"])
+        fields["speaker_timer"] = Timer(**fields.get("speaker_timer", {}))
+        fields["settings"] = Settings(**fields.get("settings", {}))
         fields["participants"] = {k: Participant(**v) for k, v in fields["participants"].items()}
         fields["notes"] = {k: Note.from_public(v) for k, v in fields["notes"].items()}
+        fields["groups"] = {k: Group(**v) for k, v in fields.get("groups", {}).items()}
+        fields["solutions"] = {k: Solution(**v) for k, v in fields.get("solutions", {}).items()}
+        fields["sheets"] = {
+            k: Sheet(
+                id=v["id"],
+                solution_id=v["solution_id"],
+                fields={name: SheetField(**f) for name, f in v["fields"].items()},
+                source_note_ids=list(v.get("source_note_ids", [])),
+            )
+            for k, v in fields.get("sheets", {}).items()
+        }
+        fields["remarks"] = {k: Remark(**v) for k, v in fields.get("remarks", {}).items()}
+        fields["subgroups"] = {k: Subgroup(**v) for k, v in fields.get("subgroups", {}).items()}
+        fields["closing"] = {k: ClosingAnswer(**v) for k, v in fields.get("closing", {}).items()}
         return cls(**fields)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
+from .decide import anonymised
 from .events import Event, Viewer
-from .model import FACILITATORS, BoardState
+from .model import FACILITATORS, BoardState, Note
 
 HIDDEN = "hidden"
 
@@ -14,10 +16,32 @@ def sees_everything(viewer: Viewer) -> bool:
     return not viewer.projector and viewer.role in FACILITATORS
 
 
+def note_view(state: BoardState, note: Note, viewer: Viewer) -> dict[str, Any] | None:
+    """A note as `viewer` sees it: in full for facilitators and its author, else as anonymised."""
+    if sees_everything(viewer) or (note.author == viewer.id and not viewer.projector):
+        return note.public()
+    return anonymised(state, note)
+
+
+def _organisations(state: BoardState) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for participant in state.participants.values():
+        if participant.organisation:
+            counts[participant.organisation] = counts.get(participant.organisation, 0) + 1
+    return counts
+
+
 def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
     """The state as `viewer` may see it; never includes what they may not receive."""
-    sees_tallies = sees_everything(viewer) or state.votes_revealed
+    everything = sees_everything(viewer)
+    sees_tallies = everything or state.votes_revealed
     mine = {} if viewer.projector or viewer.id is None else dict(state.votes.get(viewer.id, {}))
+    notes = {}
+    for nid, note in state.notes.items():
+        shown = note_view(state, note, viewer)
+        if shown is not None:
+            notes[nid] = shown
+    own = viewer.id if not viewer.projector else None
     return {
         "board": {
             "code": state.code,
@@ -29,12 +53,46 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
             "question": state.question,
             "vote_budget": state.vote_budget,
             "votes_revealed": state.votes_revealed,
+            "status": state.status,
+            "axis": state.axis,
+            "goal": state.goal,
+            "context": state.context,
+            "links": [dict(link) for link in state.links],
+            "questions": list(state.questions),
+            "settings": asdict(state.settings),
+            "next_steps": state.next_steps,
+            "spotlight": dict(state.spotlight) if state.spotlight else None,
+            "phase_log": [dict(entry) for entry in state.phase_log],
         },
         "timer": state.timer.public(),
         "participants": {pid: dict(p.__dict__) for pid, p in state.participants.items()},
-        "notes": {nid: note.public() for nid, note in state.notes.items()},
+        "organisations": _organisations(state),
+        "notes": notes,
         "votes": state.tallies() if sees_tallies else {},
         "my_votes": mine,
+        "personas": dict(state.personas)
+        if everything
+        else ({own: state.personas[own]} if own in state.personas else {}),
+        "groups": {gid: asdict(g) for gid, g in state.groups.items()},
+        "solutions": {sid: asdict(s) for sid, s in state.solutions.items()},
+        "sheets": {shid: asdict(sh) for shid, sh in state.sheets.items()},
+        "remarks": {rid: asdict(r) for rid, r in state.remarks.items()},
+        "subgroups": {sgid: asdict(g) for sgid, g in state.subgroups.items()},
+        "subgroup_mode": state.subgroup_mode,
+        "queue": {
+            "entries": [dict(e) for e in state.queue],
+            "speaker": dict(state.speaker) if state.speaker else None,
+            "timer": state.speaker_timer.public(),
+        },
+        "closing": {
+            aid: (
+                asdict(a)
+                if everything or a.author == own or not state.settings.anonymous_closing
+                else asdict(a) | {"author": None}
+            )
+            for aid, a in state.closing.items()
+        },
+        "done": {phase: list(ids) for phase, ids in state.done.items()},
     }
 
 

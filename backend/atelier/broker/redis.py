@@ -1,0 +1,218 @@
+"""Redis pub/sub broker for scale-out: one connection per process for every channel, resubscribed on its own."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as redis
+from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from .base import RESYNC
+
+log = logging.getLogger("atelier.broker")
+
+QUEUE_LIMIT = 10_000
+BACKOFF_FIRST = 0.1
+BACKOFF_MAX = 5.0
+SUBSCRIBE_WAIT = 5.0  # how long a new subscriber waits for Redis to confirm before going on anyway
+IDLE_PING = 5.0  # a quiet connection is pinged after this long …
+IDLE_DEAD = 15.0  # … and given up as dead (half-open TCP) after this long without any reply
+TIMEOUT = 5.0
+
+
+class RedisBroker:
+    """Pub/sub is at most once: a message published while this process is disconnected is lost. So
+    every (re)subscription of a channel is followed by RESYNC on it, and its subscribers catch up from
+    the database. A single PubSub connection carries every channel of this process and a single reader
+    task dispatches to per-channel queues: many boards per process is the normal case."""
+
+    def __init__(self, url: str) -> None:
+        # No retry inside redis-py: a lost connection must surface here, where it is counted as an
+        # outage (RESYNC after it) and retried with our own backoff instead of stalling a publisher.
+        self._client = redis.Redis.from_url(
+            url,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+            socket_keepalive=True,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._queues: dict[str, set[asyncio.Queue[bytes]]] = defaultdict(set)
+        self._confirm: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
+        self._pubsub: PubSub | None = None  # set while connected
+        # Keeps the connection subscribed (and so readable) even when this process has no room open.
+        self._control = f"atelier:broker:{secrets.token_hex(8)}"
+        self._task: asyncio.Task[None] | None = None
+        self._down_since_logged = False
+        self._publish_retry_at = 0.0
+
+    @property
+    def connected(self) -> bool:
+        return self._pubsub is not None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="atelier-redis-reader")
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        self._queues.clear()
+        with contextlib.suppress(Exception):
+            await self._client.aclose()
+
+    async def ping(self) -> None:
+        """Readiness: Redis answers, and this process's subscription connection is up."""
+        await self._client.ping()
+        if not self.connected:
+            raise ConnectionError("subscription connection is down")
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        now = asyncio.get_running_loop().time()
+        # While the reader is down, try Redis at most once a second: a black-holed Redis must not
+        # cost every command a connect timeout, and a Redis that is back must be used again soon.
+        if self._pubsub is not None or now >= self._publish_retry_at:
+            try:
+                await self._client.publish(channel, message)
+                return
+            except (redis.RedisError, OSError):
+                self._publish_retry_at = now + 1.0
+                self._outage("publish failed")
+        # Redis is unreachable: ring this process's own subscribers at least, so local clients do not
+        # wait for a heartbeat. Other processes repair from the database once they resubscribe.
+        self._dispatch(channel, message)
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[bytes]]:
+        queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE_LIMIT)
+        first = not self._queues.get(channel)
+        self._queues[channel].add(queue)
+        try:
+            pubsub = self._pubsub
+            if first and pubsub is not None:
+                await self._subscribe_now(pubsub, channel)
+            # When disconnected, the reader subscribes every registered channel on reconnecting and
+            # sends RESYNC then; the subscriber reads the database meanwhile.
+
+            async def messages() -> AsyncIterator[bytes]:
+                while True:
+                    yield await queue.get()
+
+            yield messages()
+        finally:
+            subscribers = self._queues.get(channel)
+            if subscribers is not None:
+                subscribers.discard(queue)
+                if not subscribers:
+                    del self._queues[channel]
+                    pubsub = self._pubsub
+                    if pubsub is not None:
+                        with contextlib.suppress(Exception):
+                            await pubsub.unsubscribe(channel)
+
+    async def _subscribe_now(self, pubsub: PubSub, channel: str) -> None:
+        """SUBSCRIBE and wait for Redis to confirm it, so that a caller who reads the database next
+        cannot miss a message published in between."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._confirm[channel].append(future)
+        try:
+            await pubsub.subscribe(channel)
+            await asyncio.wait_for(asyncio.shield(future), SUBSCRIBE_WAIT)
+        except (TimeoutError, redis.RedisError, OSError):
+            pass  # the reader notices the outage; RESYNC follows the resubscription
+        finally:
+            waiting = self._confirm.get(channel)
+            if waiting and future in waiting:
+                waiting.remove(future)
+                if not waiting:
+                    del self._confirm[channel]
+
+    def _dispatch(self, channel: str, message: bytes) -> None:
+        for queue in list(self._queues.get(channel, ())):
+            try:
+                queue.put_nowait(message)
+            except asyncio.QueueFull:
+                # Never block the reader for one slow room: drop, and make that room repair.
+                queue.get_nowait()
+                queue.put_nowait(RESYNC)
+
+    def _outage(self, what: str) -> None:
+        if not self._down_since_logged:
+            self._down_since_logged = True
+            log.warning("redis unreachable (%s); reconnecting with backoff", what)
+
+    async def _run(self) -> None:
+        delay = BACKOFF_FIRST
+        loop = asyncio.get_running_loop()
+        while True:
+            pubsub = self._client.pubsub()
+            try:
+                await pubsub.connect()
+                # Published and snapshotted together, with no await between: a subscriber arriving
+                # after this sends its own SUBSCRIBE, one arriving before is in the list.
+                self._pubsub = pubsub
+                channels = list(self._queues)
+                await pubsub.subscribe(self._control, *channels)
+                last_seen = loop.time()
+                pinged = False
+                while True:
+                    message = await pubsub.get_message(timeout=1.0)
+                    now = loop.time()
+                    if message is None:
+                        if now - last_seen > IDLE_DEAD:
+                            raise ConnectionError("no reply from redis")
+                        if now - last_seen > IDLE_PING and not pinged:
+                            pinged = True
+                            await pubsub.ping()
+                        continue
+                    last_seen, pinged = now, False
+                    self._handle(message)
+                    if message["type"] == "subscribe" and message["channel"] == self._control.encode():
+                        if self._down_since_logged:
+                            log.warning("redis reachable again; rooms catch up from the database")
+                        self._down_since_logged = False
+                        self._publish_retry_at = 0.0
+                        delay = BACKOFF_FIRST
+            except asyncio.CancelledError:
+                self._pubsub = None
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+                raise
+            except Exception as exc:
+                self._outage(type(exc).__name__)
+            self._pubsub = None
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+            # Subscribers waiting for a confirmation go on; the next subscription brings their RESYNC.
+            for waiting in self._confirm.values():
+                for future in waiting:
+                    if not future.done():
+                        future.set_result(None)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+
+    def _handle(self, message: dict) -> None:
+        kind = message["type"]
+        channel_raw = message.get("channel")
+        if channel_raw is None:
+            return  # a pong
+        channel = channel_raw.decode() if isinstance(channel_raw, bytes) else str(channel_raw)
+        if kind == "message":
+            self._dispatch(channel, message["data"])
+        elif kind == "subscribe":
+            waiting = self._confirm.get(channel)
+            if waiting:
+                for future in waiting:
+                    if not future.done():
+                        future.set_result(None)
+            else:
+                # A resubscription after an outage: whatever was published meanwhile is lost.
+                self._dispatch(channel, RESYNC)
