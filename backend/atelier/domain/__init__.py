@@ -2,7 +2,7 @@
 
 from . import method  # noqa: F401  (registers the method's commands)
 from .apply import apply, initial
-from .decide import HANDLERS, create_board, decide
+from .decide import HANDLERS, create_board, decide, import_board
 from .errors import DomainError
 from .events import Command, Context, Event, Viewer
 from .model import BoardState
@@ -23,6 +23,7 @@ __all__ = [
     "create_board",
     "decide",
     "event_for",
+    "import_board",
     "initial",
     "sees_everything",
     "view_state",

@@ -333,3 +333,15 @@ def _done(state: BoardState, data: dict[str, Any]) -> None:
         done.append(data["participant_id"])
     elif not data["done"] and data["participant_id"] in done:
         done.remove(data["participant_id"])
+
+
+@folds("board.imported")
+def _imported(state: BoardState, data: dict[str, Any]) -> None:
+    """A board recreated from an export: everything but the new board's own code and facilitator."""
+    imported = BoardState.from_json(data["state"])
+    own_participants = dict(state.participants)
+    for name in imported.__dataclass_fields__:
+        if name != "code":
+            setattr(state, name, getattr(imported, name))
+    for pid, participant in own_participants.items():
+        state.participants.setdefault(pid, participant)

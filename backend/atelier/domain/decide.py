@@ -60,6 +60,12 @@ def create_board(code: str, title: str, language: str, status: str = "open") -> 
     return [Event("board.created", {"code": code, "title": title, "language": language, "status": status})]
 
 
+def import_board(state_json: dict) -> Event:
+    """The whole content of an exported board, applied at once to a new board. Only facilitators
+    receive it: participants who join later get their own view of the resulting state."""
+    return Event("board.imported", {"state": state_json}, restricted=True, public=None)
+
+
 def _is_facilitator(state: BoardState, actor_id: str) -> bool:
     return state.role_of(actor_id) in FACILITATORS
 
