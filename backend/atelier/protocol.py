@@ -345,7 +345,7 @@ Cid = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:
 
 class Hello(Strict):
     type: Literal["hello"]
-    protocol: int
+    protocol: Annotated[int, Field(strict=True)]  # `true` or `"1"` is not version 1
     token: Annotated[str, Field(min_length=1, max_length=200)]
     last_seq: Annotated[int, Field(ge=0, strict=True)] | None = None
     lang: Literal["fr", "en"] | None = None
@@ -382,6 +382,8 @@ class _Envelope(BaseModel):
 
 def _first_error(exc: ValidationError, skip: int = 0) -> tuple[str, str | None]:
     err = exc.errors()[0]
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return "bad_request", "type"  # no `type`, or not one of hello, cmd, ping
     loc = [str(part) for part in err["loc"][skip:] if not isinstance(part, int)]
     field = loc[-1] if loc else None
     if field == "for_":
@@ -392,7 +394,13 @@ def _first_error(exc: ValidationError, skip: int = 0) -> tuple[str, str | None]:
 
 def parse_client_frame(raw: str | bytes) -> Hello | Cmd | Ping:
     """Parse one client frame; raise ProtocolError with the best code and field we can name."""
-    if len(raw) > MAX_FRAME_BYTES:
+    # The limit is in bytes: 40k accented characters are 80 KiB on the wire. A character is at most
+    # 4 bytes in UTF-8, so only a long text frame is measured (encoding each frame would cost more).
+    if len(raw) > MAX_FRAME_BYTES or (
+        isinstance(raw, str)
+        and len(raw) * 4 > MAX_FRAME_BYTES
+        and len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES
+    ):
         raise ProtocolError("too_large")
     try:
         data = orjson.loads(raw)

@@ -44,6 +44,10 @@ def apply_event(state: dict[str, Any], you: dict[str, Any], event: dict[str, Any
     match name:
         case "participant.joined":
             state["participants"][data["participant"]["id"]] = data["participant"]
+            kind = data["participant"].get("organisation")
+            if kind:
+                # Derived in the server's view: how many people came from each kind of organisation.
+                state["organisations"][kind] = state["organisations"].get(kind, 0) + 1
         case "participant.role_changed":
             state["participants"][data["id"]]["role"] = data["role"]
         case "note.added":

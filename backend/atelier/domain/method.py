@@ -151,6 +151,12 @@ def _queue_next(state: BoardState, actor_id: str, args: dict, ctx: Context) -> l
 # --- convergence: groups ----------------------------------------------------------------------
 
 
+def _in_convergence(state: BoardState, actor_id: str) -> None:
+    """Participants group notes in convergence only (docs/protocol.md); facilitators at any time."""
+    if not _is_facilitator(state, actor_id) and state.phase != Phase.CONVERGENCE:
+        raise DomainError("not_allowed_in_phase", phase=state.phase)
+
+
 def _groupable(state: BoardState, actor_id: str, note_id: str) -> None:
     visible_note(state, actor_id, note_id, "note_ids")
     _require(state, actor_id, Capability.MOVE)
@@ -189,14 +195,14 @@ def _group_remove(state: BoardState, actor_id: str, args: dict, ctx: Context) ->
     note = visible_note(state, actor_id, args["note_id"], "note_id")
     if note.group is None:
         raise DomainError("not_found", "note_id")
-    _require(state, actor_id, Capability.MOVE)
+    _in_convergence(state, actor_id)
     return [Event("group.removed", {"group_id": note.group, "note_id": note.id})]
 
 
 @command("group.rename")
 def _group_rename(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     group = _group(state, args["group_id"])
-    _require(state, actor_id, Capability.MOVE)
+    _in_convergence(state, actor_id)
     return [Event("group.renamed", {"group_id": group.id, "title": args["title"]})]
 
 
@@ -217,6 +223,9 @@ def _retain(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[
         kind, source_id, title, sources = "group", group.id, group.title, list(group.note_ids)
     elif args.get("note_id"):
         note = visible_note(state, actor_id, args["note_id"], "note_id")
+        if note.private:
+            # Its text would become the solution's title, sent to everyone: reveal the notes first.
+            raise DomainError("conflict", "note_id")
         kind, source_id, title, sources = "note", note.id, note.text, [note.id]
     else:
         raise DomainError("bad_request", "note_id")
