@@ -98,6 +98,7 @@ def apply_event(state: dict[str, Any], you: dict[str, Any], event: dict[str, Any
             for note_id, author in data.get("authors", {}).items():
                 if note_id in state["notes"]:
                     state["notes"][note_id]["author"] = author
+                    state["notes"][note_id]["anonymous"] = False
         case "agenda.changed":
             board["phases"] = data["phases"]
         case "board.opened":

@@ -49,8 +49,15 @@ def role_changed(pid: str, role: str) -> RawEvent:
 
 
 def note_added(
-    nid: str, author: str, text: str = "Une idée", *, phase: str = "divergence", color: str = "yellow"
+    nid: str,
+    author: str,
+    text: str = "Une idée",
+    *,
+    phase: str = "divergence",
+    color: str = "yellow",
+    anonymous: bool = True,
 ) -> RawEvent:
+    """A participant's note as written on a board with the default settings (anonymous)."""
     note = {
         "id": nid,
         "text": text,
@@ -61,6 +68,7 @@ def note_added(
         "for": None,
         "phase": phase,
         "created_ms": NOW,
+        "anonymous": anonymous,
     }
     return ("note.added", {"note": note})
 

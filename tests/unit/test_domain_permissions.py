@@ -410,6 +410,7 @@ def test_note_added_carries_the_documented_fields() -> None:
             "presented": False,
             "private": False,
             "group": None,
+            "anonymous": True,
         }
     }
 

@@ -242,7 +242,7 @@ def test_the_state_has_the_documented_keys() -> None:
     assert set(state["timer"]) == {"status", "duration", "ends_at_ms", "remaining_ms"}
     for note in state["notes"].values():
         assert set(note) == {"id", "text", "color", "x", "y", "author", "for", "phase", "created_ms", "question",
-                             "persona", "presented", "private", "group"}  # fmt: skip
+                             "persona", "presented", "private", "group", "anonymous"}  # fmt: skip
     for participant in state["participants"].values():
         assert set(participant) == {"id", "name", "role", "organisation"}
     assert set(state["queue"]) == {"entries", "speaker", "timer"}

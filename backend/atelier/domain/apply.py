@@ -168,6 +168,7 @@ def _configured(state: BoardState, data: dict[str, Any]) -> None:
     for note_id, author in data.get("authors", {}).items():
         if note_id in state.notes:
             state.notes[note_id].author = author
+            state.notes[note_id].anonymous = False
 
 
 @folds("agenda.changed")

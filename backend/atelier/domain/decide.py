@@ -106,7 +106,7 @@ def anonymised(state: BoardState, note: Note) -> dict | None:
     if note.private:
         return None
     data = note.public()
-    if state.settings.anonymous and not _is_facilitator(state, note.author):
+    if note.anonymous:
         data["author"] = None
     return data
 
@@ -183,6 +183,7 @@ def _note_add(state: BoardState, actor_id: str, args: dict, ctx: Context) -> lis
         question=state.question,
         persona=persona,
         private=state.settings.private_writing and state.phase == Phase.DIVERGENCE and not facilitator,
+        anonymous=state.settings.anonymous and not facilitator,
     )
     return [note_added(state, note)]
 

@@ -34,9 +34,12 @@ def _configure(state: BoardState, actor_id: str, args: dict, ctx: Context) -> li
     if settings:
         changes["settings"] = {k: v for k, v in settings.items() if v is not None}
     data: dict = {"changes": changes}
-    if changes.get("settings", {}).get("anonymous") is False and state.settings.anonymous:
-        # Lifting anonymity tells everyone who wrote the notes they can already see.
-        data["authors"] = {nid: n.author for nid, n in state.notes.items() if not n.private}
+    if changes.get("settings", {}).get("anonymous") is False:
+        # Lifting anonymity tells everyone who wrote the notes they can already see. Switching it on
+        # again applies to notes written from then on: nobody can be made to forget a name.
+        authors = {nid: n.author for nid, n in state.notes.items() if n.anonymous and not n.private}
+        if authors:
+            data["authors"] = authors
     return [Event("board.configured", data)]
 
 
@@ -392,13 +395,15 @@ def _closing(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list
     previous = next(
         (a for a in state.closing.values() if a.author == actor_id and a.question == args["question"]), None
     )
+    anonymous = state.settings.anonymous_closing
     answer = {
         "id": previous.id if previous else ctx.new_id("c"),
         "question": args["question"],
         "text": args["text"],
         "author": actor_id,
+        "anonymous": anonymous,
     }
-    if state.settings.anonymous_closing:
+    if anonymous:
         return [
             Event(
                 "closing.answered",

@@ -71,6 +71,8 @@ class Note:
     presented: bool = False
     private: bool = False
     group: str | None = None
+    # Decided when written, so that what others were told never changes behind their back.
+    anonymous: bool = False
 
     def public(self) -> dict[str, Any]:
         return {
@@ -88,6 +90,7 @@ class Note:
             "presented": self.presented,
             "private": self.private,
             "group": self.group,
+            "anonymous": self.anonymous,
         }
 
     @classmethod
@@ -170,6 +173,7 @@ class ClosingAnswer:
     question: str
     text: str
     author: str
+    anonymous: bool = False
 
 
 @dataclass

@@ -87,7 +87,7 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
         "closing": {
             aid: (
                 asdict(a)
-                if everything or a.author == own or not state.settings.anonymous_closing
+                if everything or a.author == own or not a.anonymous
                 else asdict(a) | {"author": None}
             )
             for aid, a in state.closing.items()
