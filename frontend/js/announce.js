@@ -11,10 +11,11 @@ const KEPT_MESSAGES = 5;
 
 /**
  * @param {State} state
- * @param {string} id
+ * @param {string|null} id null for an anonymous note
  * @returns {string}
  */
 export function participantName(state, id) {
+  if (id === null) return t('note.anonymous');
   return state.participants[id]?.name ?? t('note.unknown_author');
 }
 
@@ -41,16 +42,21 @@ export function describeEvent(msg, before, after, you, offsetMs) {
       const note = data.note;
       if (!note || note.author === you.id) return null;
       if (note.for) return t('announce.note_added_for', { name: note.for });
+      if (note.author === null) return t('announce.note_added_anonymous');
       return t('announce.note_added', { name: participantName(after, note.author) });
     }
     case 'note.edited': {
       const note = after.notes[data.id];
       if (!note) return null;
+      if (note.author === you.id && !note.for) return t('announce.your_note_edited');
+      if (!note.for && note.author === null) return t('announce.note_edited_anonymous');
       return t('announce.note_edited', { name: note.for || participantName(after, note.author) });
     }
     case 'note.deleted': {
       const note = before.notes[data.id];
       if (!note) return null;
+      if (note.author === you.id && !note.for) return t('announce.your_note_deleted');
+      if (!note.for && note.author === null) return t('announce.note_deleted_anonymous');
       return t('announce.note_deleted', { name: note.for || participantName(before, note.author) });
     }
     case 'votes.configured':
@@ -72,8 +78,14 @@ export function describeEvent(msg, before, after, you, offsetMs) {
     }
     case 'board.locked':
       return t(data.locked ? 'announce.locked' : 'announce.unlocked');
+    case 'notes.revealed':
+      return (data.notes ?? []).length > 0 ? t('announce.notes_revealed') : null;
+    case 'board.opened':
+      return t('announce.opened');
+    case 'board.configured':
+      return t('announce.settings');
     default:
-      return null; // note.moved, note.recolored, vote.*, hidden
+      return null; // note.moved, note.recolored, vote.*, hidden, and what other screens announce
   }
 }
 

@@ -94,9 +94,11 @@ export async function adoptBoardLanguage(boardLanguage) {
 /**
  * Be told when the language changes (views re-render their dynamic text).
  * @param {(lang: Language) => void} listener
+ * @returns {() => void} unsubscribe
  */
 export function onLanguageChange(listener) {
   listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 /**
@@ -112,6 +114,18 @@ function lookup(key) {
   return node;
 }
 
+/** @type {Map<string, Intl.PluralRules>} */
+const rules = new Map();
+/** @param {string} lang */
+function pluralRules(lang) {
+  let rule = rules.get(lang);
+  if (!rule) {
+    rule = new Intl.PluralRules(lang);
+    rules.set(lang, rule);
+  }
+  return rule;
+}
+
 /**
  * Translate a key. `{name}` placeholders take `params.name`; an entry that is an object of plural
  * forms (`one`, `other`, …) is chosen with `params.count` and the language's plural rules.
@@ -123,7 +137,7 @@ export function t(key, params) {
   let value = lookup(key);
   if (value !== null && typeof value === 'object') {
     const count = typeof params?.count === 'number' ? params.count : 0;
-    value = value[new Intl.PluralRules(current).select(count)] ?? value.other;
+    value = value[pluralRules(current).select(count)] ?? value.other;
   }
   if (typeof value !== 'string') return key;
   if (!params) return value;

@@ -19,6 +19,10 @@ const HEARTBEAT_GRACE_MS = 1_500;
 // announcement until the ack tells which seq was ours.
 const ANNOUNCE_HOLD_MS = 2_000;
 const OWN_SEQS_KEPT = 1_000;
+// Refusals that say "not now" rather than "no": the same command (same cid, so never applied twice)
+// is tried again a few times before the user is told.
+const RETRIED_CODES = new Set(['rate_limited', 'unavailable']);
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000];
 const OPEN = 1;
 
 /** An error answered by the server (or a local failure), with the protocol's stable code. */
@@ -61,7 +65,7 @@ export function newCid() {
  * @property {string} code board code
  * @property {string} token never put in a URL: it goes in the hello frame
  * @property {'board'|'projector'} [view]
- * @property {() => string} [lang] language for the server's error messages
+ * @property {() => (string|undefined)} [lang] language for the server's error messages (none: the board's)
  * @property {(state: State, you: You, seq: number) => void} onState after every change
  * @property {(msg: EventMessage, before: State, after: State, you: You) => void} [onRemoteEvent] a live
  *   event not caused by this client's own commands (for announcements)
@@ -109,7 +113,7 @@ export function connectBoard(options) {
   let heartbeatTimer = null;
   /** @type {ReturnType<typeof setTimeout>|null} */
   let holdTimer = null;
-  /** @type {Map<string, {name: string, frame: string, resolve: (ack: any) => void, reject: (e: CommandError) => void}>} */
+  /** @type {Map<string, {name: string, frame: string, tries: number, resolve: (ack: any) => void, reject: (e: CommandError) => void}>} */
   const pending = new Map();
   /** @type {Set<number>} */
   const ownSeqs = new Set();
@@ -150,8 +154,11 @@ export function connectBoard(options) {
     };
   }
 
-  /** Drop the current socket (its late events are ignored) and open a new one at once. */
-  function reconnectNow() {
+  /**
+   * Drop the current socket (its late events are ignored) and open a new one at once.
+   * @param {boolean} [quiet] a deliberate resume (gap, new role): not shown as a lost connection
+   */
+  function reconnectNow(quiet = false) {
     const old = ws;
     ws = null;
     welcomed = false;
@@ -164,14 +171,14 @@ export function connectBoard(options) {
       }
     }
     if (stopped) return;
-    setStatus('reconnecting');
+    if (!quiet) setStatus('reconnecting');
     open();
   }
 
   /** Forget what we hold and ask for a fresh state. */
   function resync() {
     lastSeq = null;
-    reconnectNow();
+    reconnectNow(true);
   }
 
   function scheduleReconnect() {
@@ -197,6 +204,12 @@ export function connectBoard(options) {
       for (const entry of pending.values()) entry.reject(error);
       pending.clear();
       onFatal?.(error);
+      return;
+    }
+    if (closeCode === 4001) {
+      // Our role changed: what we may see changed with it, so take a fresh state at once.
+      lastSeq = null;
+      open();
       return;
     }
     // 1006 (network), 1012 (restart), 1013 (fell behind), anything else: resume from lastSeq.
@@ -258,7 +271,9 @@ export function connectBoard(options) {
     }
     offsetMs = msg.server_time_ms - Date.now();
     const previous = you;
-    you = { ...msg.you, view };
+    /** @type {You} */
+    const me = { ...msg.you, view };
+    you = me;
     if (msg.state) {
       state = msg.state;
       lastSeq = msg.seq;
@@ -277,8 +292,8 @@ export function connectBoard(options) {
     welcomed = true;
     attempt = 0;
     setStatus('connected');
-    if (!previous || previous.role !== you.role || previous.id !== you.id) onYou?.(you, previous);
-    onState(/** @type {State} */ (state), you, /** @type {number} */ (lastSeq));
+    if (!previous || previous.role !== me.role || previous.id !== me.id) onYou?.(me, previous);
+    onState(/** @type {State} */ (state), me, /** @type {number} */ (lastSeq));
     for (const entry of pending.values()) ws?.send(entry.frame);
     pingTimer = setInterval(ping, PING_EVERY_MS);
   }
@@ -301,7 +316,7 @@ export function connectBoard(options) {
     if (!state || !you || lastSeq === null) return false;
     if (msg.seq <= lastSeq) return true; // already applied
     if (msg.seq > lastSeq + 1) {
-      reconnectNow(); // a gap: resume from lastSeq
+      reconnectNow(true); // a gap: resume from lastSeq
       return false;
     }
     const before = state;
@@ -330,7 +345,8 @@ export function connectBoard(options) {
     pending.delete(msg.cid);
     if (typeof msg.seq === 'number') {
       ownSeqs.add(msg.seq);
-      if (ownSeqs.size > OWN_SEQS_KEPT) ownSeqs.delete(ownSeqs.values().next().value);
+      const oldest = ownSeqs.values().next().value;
+      if (ownSeqs.size > OWN_SEQS_KEPT && oldest !== undefined) ownSeqs.delete(oldest);
     }
     entry.resolve(msg);
     if (pending.size === 0) flushHeld();
@@ -340,6 +356,14 @@ export function connectBoard(options) {
   function failed(msg) {
     const error = new CommandError(msg.code || 'bad_request', msg.message || '', msg.field ?? null);
     const entry = msg.cid ? pending.get(msg.cid) : undefined;
+    if (entry && RETRIED_CODES.has(error.code) && entry.tries < RETRY_DELAYS_MS.length) {
+      const delay = RETRY_DELAYS_MS[entry.tries];
+      entry.tries += 1;
+      setTimeout(() => {
+        if (pending.get(msg.cid) === entry && welcomed && ws && ws.readyState === OPEN) ws.send(entry.frame);
+      }, delay);
+      return;
+    }
     if (entry) {
       pending.delete(msg.cid);
       entry.reject(error);
@@ -358,7 +382,7 @@ export function connectBoard(options) {
     if (!welcomed || typeof seq !== 'number' || lastSeq === null || seq <= lastSeq || heartbeatTimer) return;
     heartbeatTimer = setTimeout(() => {
       heartbeatTimer = null;
-      if (welcomed && lastSeq !== null && seq > lastSeq) reconnectNow();
+      if (welcomed && lastSeq !== null && seq > lastSeq) reconnectNow(true);
     }, HEARTBEAT_GRACE_MS);
   }
 
@@ -367,7 +391,7 @@ export function connectBoard(options) {
     ws.send(JSON.stringify({ type: 'ping' }));
     clearTimeout(pongTimer ?? undefined);
     // No answer at all: the connection is dead without having been closed (Wi-Fi change, sleep).
-    pongTimer = setTimeout(reconnectNow, PONG_TIMEOUT_MS);
+    pongTimer = setTimeout(() => reconnectNow(), PONG_TIMEOUT_MS);
   }
 
   /**
@@ -433,7 +457,7 @@ export function connectBoard(options) {
       const cid = newCid();
       const frame = JSON.stringify({ type: 'cmd', cid, name, args });
       return new Promise((resolve, reject) => {
-        pending.set(cid, { name, frame, resolve, reject });
+        pending.set(cid, { name, frame, tries: 0, resolve, reject });
         if (welcomed && ws && ws.readyState === OPEN) ws.send(frame);
       });
     },
@@ -450,8 +474,12 @@ export function connectBoard(options) {
       old?.close(1000);
       setStatus('offline');
     },
-    /** Ask for a fresh state (e.g. after the language changed, for the server's messages). */
+    /** Ask for a fresh state. */
     resync,
+    /** Resume on a new connection, e.g. so that a new hello carries the new language of messages. */
+    reconnect() {
+      if (!stopped) reconnectNow(true);
+    },
     get state() {
       return state;
     },

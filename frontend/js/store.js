@@ -6,18 +6,21 @@
 /** @typedef {{id: string, role: Role, view?: 'board'|'projector'}} You */
 /** @typedef {{id: string, name: string, role: Role, organisation: string|null}} Participant */
 /**
- * @typedef {{id: string, text: string, color: Color, x: number, y: number, author: string,
- *   for: string|null, phase: Phase, created_ms: number}} Note
+ * @typedef {{id: string, text: string, color: Color, x: number, y: number, author: string|null,
+ *   for: string|null, phase: Phase, created_ms: number, private?: boolean, presented?: boolean,
+ *   group?: string|null, question?: string, persona?: string|null, anonymous?: boolean}} Note
  */
 /** @typedef {{status: 'stopped'|'running'|'paused', duration: number, ends_at_ms: number|null, remaining_ms: number}} Timer */
 /**
  * @typedef {{code: string, title: string, language: string, phase: Phase,
- *   phases: {id: Phase, minutes: number}[], locked: boolean, question: string,
- *   vote_budget: number, votes_revealed: boolean}} Board
+ *   phases: {id: Phase, minutes: number, skipped?: boolean}[], locked: boolean, question: string,
+ *   vote_budget: number, votes_revealed: boolean, status?: 'draft'|'open', settings?: Record<string, any>,
+ *   phase_log?: {phase: Phase, started_ms: number, ended_ms: number|null}[], [key: string]: any}} Board
  */
 /**
  * @typedef {{board: Board, timer: Timer, participants: Record<string, Participant>,
- *   notes: Record<string, Note>, votes: Record<string, number>, my_votes: Record<string, number>}} State
+ *   notes: Record<string, Note>, votes: Record<string, number>, my_votes: Record<string, number>,
+ *   [key: string]: any}} State  groups, solutions, sheets, remarks, subgroups, queue, closing, done, …
  */
 /** @typedef {{type: 'event', seq: number, name: string, data: Record<string, any>}} EventMessage */
 
@@ -110,8 +113,52 @@ function patchBoard(state, patch) {
 }
 
 /**
- * Fold one event into the state, exactly as docs/protocol.md says. Pure: returns a new state and
- * leaves `state` untouched. Throws on an event name it does not know.
+ * @param {State} state
+ * @param {string} noteId
+ * @returns {State} the note taken out of its group (if any)
+ */
+function ungroup(state, noteId) {
+  const note = state.notes[noteId];
+  const groupId = note?.group;
+  if (!note || !groupId) return state;
+  const groups = { ...(state.groups ?? {}) };
+  const group = groups[groupId];
+  if (group) groups[groupId] = { ...group, note_ids: group.note_ids.filter((id) => id !== noteId) };
+  return { ...state, groups, notes: { ...state.notes, [noteId]: { ...note, group: null } } };
+}
+
+/**
+ * @param {State} state
+ * @param {string} groupId
+ * @param {string} noteId
+ * @returns {State}
+ */
+function groupAdd(state, groupId, noteId) {
+  let next = ungroup(state, noteId);
+  const group = next.groups?.[groupId];
+  if (!group) return next;
+  next = { ...next, groups: { ...next.groups, [groupId]: { ...group, note_ids: [...group.note_ids, noteId] } } };
+  if (next.notes[noteId]) next = patchNote(next, noteId, { group: groupId });
+  return next;
+}
+
+/**
+ * @param {State} state
+ * @param {string} key a top-level map of the state (groups, sheets, …)
+ * @param {string} id
+ * @param {any} value
+ * @returns {State}
+ */
+function put(state, key, id, value) {
+  return { ...state, [key]: { ...(state[key] ?? {}), [id]: value } };
+}
+
+const SHEET_FIELDS = ['name', 'objectives', 'description', 'lead', 'partners', 'targets', 'means', 'indicators'];
+
+/**
+ * Fold one event into the state, exactly as docs/protocol.md says (and as the tests' reference
+ * client, tests/support/fold.py, does). Pure: returns a new state and leaves `state` untouched.
+ * Throws on an event name it does not know.
  * @param {State} state
  * @param {You} you
  * @param {EventMessage} msg
@@ -120,8 +167,14 @@ function patchBoard(state, patch) {
 export function applyEvent(state, you, msg) {
   const data = msg.data ?? {};
   switch (msg.name) {
-    case 'participant.joined':
-      return { ...state, participants: { ...state.participants, [data.participant.id]: data.participant } };
+    case 'participant.joined': {
+      /** @type {State} */
+      const next = { ...state, participants: { ...state.participants, [data.participant.id]: data.participant } };
+      const kind = data.participant.organisation;
+      // `organisations` is derived in the server's view: how many people came from each kind.
+      if (kind) next.organisations = bump(state.organisations ?? {}, kind, 1);
+      return next;
+    }
     case 'participant.role_changed': {
       const participant = state.participants[data.id];
       if (!participant) return state;
@@ -135,20 +188,23 @@ export function applyEvent(state, you, msg) {
       return patchNote(state, data.id, { x: data.x, y: data.y });
     case 'note.recolored':
       return patchNote(state, data.id, { color: data.color });
-    case 'note.deleted':
+    case 'note.deleted': {
+      const next = ungroup(state, data.id);
       return {
-        ...state,
-        notes: without(state.notes, data.id),
-        votes: without(state.votes, data.id),
-        my_votes: without(state.my_votes, data.id),
+        ...next,
+        notes: without(next.notes, data.id),
+        votes: without(next.votes, data.id),
+        my_votes: without(next.my_votes, data.id),
       };
+    }
     case 'vote.added':
     case 'vote.removed': {
       const delta = msg.name === 'vote.added' ? 1 : -1;
+      const target = data.note_id ?? data.group_id;
       let next = state;
-      if (seesTallies(state, you)) next = { ...next, votes: bump(next.votes, data.note_id, delta) };
+      if (seesTallies(state, you)) next = { ...next, votes: bump(next.votes, target, delta) };
       if (data.participant_id === you.id && !isProjector(you)) {
-        next = { ...next, my_votes: bump(next.my_votes, data.note_id, delta) };
+        next = { ...next, my_votes: bump(next.my_votes, target, delta) };
       }
       return next;
     }
@@ -161,8 +217,17 @@ export function applyEvent(state, you, msg) {
         votes: keep ? state.votes : { ...(data.votes ?? {}) },
       };
     }
-    case 'phase.changed':
-      return { ...patchBoard(state, { phase: data.phase }), timer: data.timer };
+    case 'phase.changed': {
+      /** @type {Partial<Board>} */
+      const patch = { phase: data.phase };
+      if (data.at_ms !== undefined && data.at_ms !== null) {
+        const log = [...(state.board.phase_log ?? [])];
+        if (log.length > 0) log[log.length - 1] = { ...log[log.length - 1], ended_ms: data.at_ms };
+        log.push({ phase: data.phase, started_ms: data.at_ms, ended_ms: null });
+        patch.phase_log = log;
+      }
+      return { ...patchBoard(state, patch), timer: data.timer };
+    }
     case 'timer.changed':
       return { ...state, timer: data.timer };
     case 'question.changed':
@@ -171,6 +236,116 @@ export function applyEvent(state, you, msg) {
       return patchBoard(state, { locked: data.locked });
     case 'hidden':
       return state;
+
+    // --- the rest of the method (rendered by other screens; folded so the state stays exact) ---
+    case 'board.configured': {
+      const { settings, ...changes } = data.changes ?? {};
+      let next = patchBoard(state, settings ? { ...changes, settings: { ...(state.board.settings ?? {}), ...settings } } : changes);
+      for (const [noteId, author] of Object.entries(data.authors ?? {})) {
+        if (next.notes[noteId]) next = patchNote(next, noteId, { author, anonymous: false });
+      }
+      return next;
+    }
+    case 'agenda.changed':
+      return patchBoard(state, { phases: data.phases });
+    case 'board.opened':
+      return patchBoard(state, { status: 'open' });
+    case 'persona.dealt':
+      return put(state, 'personas', data.participant_id, data.persona);
+    case 'notes.revealed': {
+      let next = state;
+      for (const note of data.notes ?? []) {
+        next = next.notes[note.id] ? patchNote(next, note.id, { private: false }) : { ...next, notes: { ...next.notes, [note.id]: note } };
+      }
+      return next;
+    }
+    case 'note.presented':
+      return patchNote(state, data.id, { presented: data.presented });
+    case 'queue.changed':
+      return { ...state, queue: { entries: data.queue, speaker: data.speaker, timer: data.timer } };
+    case 'group.created': {
+      const group = data.group;
+      let next = put(state, 'groups', group.id, { id: group.id, title: group.title, note_ids: [] });
+      for (const noteId of group.note_ids ?? []) next = groupAdd(next, group.id, noteId);
+      return next;
+    }
+    case 'group.added':
+      return groupAdd(state, data.group_id, data.note_id);
+    case 'group.removed':
+      return ungroup(state, data.note_id);
+    case 'group.renamed': {
+      const group = state.groups?.[data.group_id];
+      return group ? put(state, 'groups', group.id, { ...group, title: data.title }) : state;
+    }
+    case 'group.deleted': {
+      const group = state.groups?.[data.group_id];
+      if (!group) return state;
+      /** @type {State} */
+      let next = { ...state, groups: without(state.groups ?? {}, group.id) };
+      for (const noteId of group.note_ids) if (next.notes[noteId]) next = patchNote(next, noteId, { group: null });
+      return { ...next, votes: without(next.votes, group.id), my_votes: without(next.my_votes, group.id) };
+    }
+    case 'solution.retained': {
+      const solution = data.solution;
+      const fields = Object.fromEntries(SHEET_FIELDS.map((f) => [f, { text: '', version: 0, by: null }]));
+      const next = put(state, 'solutions', solution.id, solution);
+      return put(next, 'sheets', solution.sheet_id, { id: solution.sheet_id, solution_id: solution.id, fields, source_note_ids: [...(data.sources ?? [])] });
+    }
+    case 'solution.released': {
+      const solution = state.solutions?.[data.solution_id];
+      if (!solution) return state;
+      const remarks = Object.fromEntries(Object.entries(state.remarks ?? {}).filter(([, r]) => r.sheet_id !== solution.sheet_id));
+      const subgroups = Object.fromEntries(
+        Object.entries(state.subgroups ?? {}).map(([id, g]) => [id, g.solution_id === solution.id ? { ...g, solution_id: null } : g]),
+      );
+      return {
+        ...state,
+        solutions: without(state.solutions, solution.id),
+        sheets: without(state.sheets ?? {}, solution.sheet_id),
+        remarks,
+        subgroups,
+      };
+    }
+    case 'subgroups.split':
+      return { ...state, subgroup_mode: data.mode, subgroups: Object.fromEntries(data.subgroups.map((g) => [g.id, g])) };
+    case 'subgroup.assigned': {
+      const subgroups = Object.fromEntries(
+        Object.entries(state.subgroups ?? {}).map(([id, g]) => [id, { ...g, members: g.members.filter((m) => m !== data.participant_id) }]),
+      );
+      const target = subgroups[data.subgroup_id];
+      if (target) subgroups[data.subgroup_id] = { ...target, members: [...target.members, data.participant_id] };
+      return { ...state, subgroups };
+    }
+    case 'subgroup.solution_set': {
+      const group = state.subgroups?.[data.subgroup_id];
+      return group ? put(state, 'subgroups', group.id, { ...group, solution_id: data.solution_id }) : state;
+    }
+    case 'sheet.edited': {
+      const sheet = state.sheets?.[data.sheet_id];
+      if (!sheet) return state;
+      const field = { text: data.text, version: data.version, by: data.by };
+      return put(state, 'sheets', sheet.id, { ...sheet, fields: { ...sheet.fields, [data.field]: field } });
+    }
+    case 'sheet.linked': {
+      const sheet = state.sheets?.[data.sheet_id];
+      return sheet ? put(state, 'sheets', sheet.id, { ...sheet, source_note_ids: [...sheet.source_note_ids, data.note_id] }) : state;
+    }
+    case 'remark.added':
+      return put(state, 'remarks', data.remark.id, data.remark);
+    case 'spotlight.changed':
+      return patchBoard(state, { spotlight: data.spotlight });
+    case 'closing.answered':
+      return put(state, 'closing', data.answer.id, data.answer);
+    case 'next_steps.changed':
+      return patchBoard(state, { next_steps: data.text });
+    case 'participant.done_changed': {
+      const done = state.done?.[data.phase] ?? [];
+      const has = done.includes(data.participant_id);
+      let list = done;
+      if (data.done && !has) list = [...done, data.participant_id];
+      else if (!data.done && has) list = done.filter((id) => id !== data.participant_id);
+      return { ...state, done: { ...(state.done ?? {}), [data.phase]: list } };
+    }
     default:
       throw new Error(`unknown event: ${msg.name}`);
   }
@@ -316,9 +491,11 @@ export function clampCoord(value) {
  */
 export function organisationsPresent(state) {
   /** @type {Map<string, number>} */
-  const counts = new Map();
-  for (const p of Object.values(state.participants)) {
-    if (p.organisation) counts.set(p.organisation, (counts.get(p.organisation) ?? 0) + 1);
+  const counts = new Map(Object.entries(state.organisations ?? {}));
+  if (!state.organisations) {
+    for (const p of Object.values(state.participants)) {
+      if (p.organisation) counts.set(p.organisation, (counts.get(p.organisation) ?? 0) + 1);
+    }
   }
   return ORGANISATIONS.filter((kind) => counts.has(kind)).map((kind) => ({ kind, count: counts.get(kind) ?? 0 }));
 }

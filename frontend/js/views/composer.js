@@ -1,6 +1,6 @@
 /** Note composer: text (500 characters, with a counter), colour, and for facilitators "for whom". */
 
-import { emit, h, setEnabled, setHidden, setText, isEnabled, uid } from '../dom.js';
+import { emit, h, hasFocus, isEnabled, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { MAX_NAME, MAX_NOTE_TEXT, canWrite, isFacilitatorRole } from '../store.js';
 import { mountColorPicker } from './color-picker.js';
@@ -47,15 +47,15 @@ export function mountComposer(el) {
   const colors = mountColorPicker({ testidPrefix: 'note-color' });
   const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'note-submit', i18n: 'composer.submit' });
 
-  const form = h(
-    'form',
-    { class: 'composer__form', novalidate: true },
-    closed,
+  const fields = h(
+    'div',
+    { class: 'composer__fields' },
     h('div', { class: 'field' }, h('label', { for: textId, class: 'field__label', i18n: 'composer.text_label' }), textarea, counter, hint, error),
     forField,
     colors,
     submit,
   );
+  const form = h('form', { class: 'composer__form', novalidate: true }, closed, fields);
   el.append(heading, form);
 
   let writable = false;
@@ -126,6 +126,8 @@ export function mountComposer(el) {
     if (writable) textarea.setAttribute('aria-describedby', `${counterId} ${hintId} ${errorId}`);
     else textarea.setAttribute('aria-describedby', `${closedId} ${counterId}`);
     setHidden(forField, !isFacilitatorRole(you.role));
+    // Closed: fold the fields away (phones scroll less), unless someone is typing a draft there.
+    if (writable || (!textarea.value && !hasFocus(fields))) setHidden(fields, !writable);
     el.dataset.writable = String(writable);
     updateCounter();
   }

@@ -1,7 +1,7 @@
 /** The visible connection state: "Connecté", "Reconnexion…", "Hors ligne". */
 
 import { setText } from '../dom.js';
-import { t } from '../i18n.js';
+import { onLanguageChange, t } from '../i18n.js';
 
 /** @typedef {import('../socket.js').ConnectionStatus} ConnectionStatus */
 
@@ -21,5 +21,6 @@ export function mountConnectionStatus(el) {
     setText(el, t(`status.${status}`));
   }
   update();
+  onLanguageChange(() => update());
   return { update };
 }

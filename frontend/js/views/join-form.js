@@ -1,7 +1,7 @@
 /** Join form shown on a board page without a stored credential: name and optional organisation kind. */
 
 import { emit, h, setHidden, setText, uid } from '../dom.js';
-import { t } from '../i18n.js';
+import { onLanguageChange, t } from '../i18n.js';
 import { MAX_NAME, ORGANISATIONS } from '../store.js';
 
 /**
@@ -72,7 +72,8 @@ export function mountJoinForm(el, { code }) {
     emit(form, 'join-board', detail);
     if (detail.result) {
       submit.setAttribute('aria-busy', 'true');
-      detail.result.finally(() => submit.removeAttribute('aria-busy'));
+      const done = () => submit.removeAttribute('aria-busy');
+      detail.result.then(done, done);
     }
   });
 
@@ -80,6 +81,7 @@ export function mountJoinForm(el, { code }) {
     setText(intro, t('join.intro', { code }));
   }
   update();
+  onLanguageChange(update);
   return {
     update,
     focus() {

@@ -1,7 +1,7 @@
 /** One note card: text, author, tally, vote buttons, edit and delete; updated in place, never rebuilt. */
 
 import { emit, h, isEnabled, setAttr, setEnabled, setHidden, setText, uid } from '../dom.js';
-import { t } from '../i18n.js';
+import { currentLanguage, t } from '../i18n.js';
 import { MAX_NOTE_TEXT, canEditNote, canMoveNote, canVote, seesTallies, votesLeft } from '../store.js';
 import { mountColorPicker } from './color-picker.js';
 
@@ -35,17 +35,28 @@ export function mountNoteCard({ mode, moveHintId }) {
   const author = h('span', { class: 'note__author', 'data-testid': 'note-author' });
   const forName = h('span', { class: 'note__for', 'data-testid': 'note-for-name' });
   const colorName = h('span', { class: 'visually-hidden' });
-  const meta = h('p', { class: 'note__meta' }, author, ' ', forName, colorName);
+  const privacy = h('span', { class: 'note__private', 'data-testid': 'note-private', hidden: true });
+  const meta = h('p', { class: 'note__meta' }, author, ' ', forName, colorName, ' ', privacy);
   const text = h('p', { class: 'note__text', id: textId, 'data-testid': 'note-body' });
 
   const tallyCount = h('span', { class: 'note__tally-count', 'data-testid': 'tally' });
   const tallyLabel = h('span', { class: 'note__tally-label' });
   const tally = h('p', { class: 'note__tally', hidden: true }, tallyCount, ' ', tallyLabel);
 
-  const voteRemove = h('button', { type: 'button', class: 'button button--small note__vote', 'data-testid': 'vote-remove', 'aria-describedby': textId, i18n: 'note.vote_remove' });
-  const voteAdd = h('button', { type: 'button', class: 'button button--small note__vote', 'data-testid': 'vote-add', 'aria-describedby': textId, i18n: 'note.vote_add' });
-  const mine = h('span', { class: 'note__mine', 'data-testid': 'my-votes' });
-  const votes = h('div', { class: 'note__votes', hidden: true }, voteRemove, mine, voteAdd);
+  // "− gommette" / "+ gommette": on the wall only the sign shows (cards are small), the word stays in
+  // the accessible name, which therefore always contains the visible label (WCAG 2.5.3).
+  const voteButton = (/** @type {string} */ testid, /** @type {string} */ signKey) =>
+    h(
+      'button',
+      { type: 'button', class: 'button button--small note__vote', 'data-testid': testid, 'aria-describedby': textId },
+      h('span', { class: 'note__vote-sign', i18n: signKey }),
+      ' ',
+      h('span', { class: 'note__vote-word', i18n: 'note.vote_word' }),
+    );
+  const voteRemove = voteButton('vote-remove', 'note.vote_minus');
+  const voteAdd = voteButton('vote-add', 'note.vote_plus');
+  const mine = h('p', { class: 'note__mine', 'data-testid': 'my-votes' });
+  const votes = h('div', { class: 'note__votes', hidden: true }, mine, h('div', { class: 'note__vote-buttons' }, voteRemove, voteAdd));
 
   const editButton = h('button', { type: 'button', class: 'button button--small button--quiet', 'data-testid': 'note-edit', 'aria-describedby': textId, i18n: 'note.edit' });
   const deleteButton = h('button', { type: 'button', class: 'button button--small button--quiet button--danger', 'data-testid': 'note-delete', 'aria-describedby': textId });
@@ -176,11 +187,16 @@ export function mountNoteCard({ mode, moveHintId }) {
   /** @param {CardContext} ctx */
   function render(ctx) {
     const { note } = ctx;
-    el.className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}`;
-    el.dataset.color = note.color;
-    el.dataset.movable = String(mode === 'canvas' && ctx.canMove);
+    const dragging = el.classList.contains('note--dragging');
+    const className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}${dragging ? ' note--dragging' : ''}`;
+    if (el.className !== className) el.className = className;
+    setAttr(el, 'data-color', note.color);
+    setAttr(el, 'data-movable', String(mode === 'canvas' && ctx.canMove));
 
-    const label = ctx.mine ? t('note.label_mine') : note.for ? t('note.label_for', { name: note.for, author: ctx.authorName }) : t('note.label', { name: ctx.authorName });
+    let label = t('note.label', { name: ctx.authorName });
+    if (ctx.mine) label = t('note.label_mine');
+    else if (note.for) label = t('note.label_for', { name: note.for, author: ctx.authorName });
+    else if (note.author === null) label = t('note.label_anonymous');
     setAttr(el, 'aria-label', label);
     if (mode === 'canvas' && ctx.canMove) {
       setAttr(el, 'tabindex', '0');
@@ -194,11 +210,14 @@ export function mountNoteCard({ mode, moveHintId }) {
     setText(forName, note.for ? t('note.for', { name: note.for }) : '');
     setHidden(forName, !note.for);
     setText(colorName, ` (${t('note.color', { color: t(`colors.${note.color}`) })})`);
+    setHidden(privacy, !note.private);
+    setText(privacy, t('note.private'));
+    setAttr(privacy, 'title', note.private ? t('note.private_hint') : null);
     setText(text, note.text);
 
     setHidden(tally, !ctx.showTally);
     setText(tallyCount, String(ctx.tally));
-    tallyCount.dataset.count = String(ctx.tally);
+    setAttr(tallyCount, 'data-count', String(ctx.tally));
     setText(tallyLabel, t('note.tally', { count: ctx.tally }));
 
     setHidden(votes, !ctx.canVote);
@@ -214,10 +233,18 @@ export function mountNoteCard({ mode, moveHintId }) {
     // user's, and saving will tell them why it cannot be kept.
   }
 
+  /** @type {string|null} */
+  let renderedLanguage = null;
   el.noteCard = {
     /** @param {CardContext} ctx */
     update(ctx) {
+      // Most events touch one note: skip the others (the fold keeps unchanged notes identical),
+      // so a wall of hundreds of notes updates in a few milliseconds.
+      const same = last !== null && renderedLanguage === currentLanguage() &&
+        /** @type {(keyof CardContext)[]} */ (Object.keys(ctx)).every((key) => ctx[key] === /** @type {CardContext} */ (last)[key]);
       last = ctx;
+      if (same) return;
+      renderedLanguage = currentLanguage();
       render(ctx);
     },
     isEditing: () => editor !== null,
@@ -234,16 +261,19 @@ export function mountNoteCard({ mode, moveHintId }) {
  */
 export function cardContext(state, you, note) {
   const projector = you.view === 'projector';
-  const showTally = seesTallies(state, you);
+  const tally = state.votes[note.id] ?? 0;
+  // "0 dots" on every note outside the vote is noise: tallies show during convergence, once
+  // revealed, or when a note has dots.
+  const showTally = seesTallies(state, you) && (state.board.votes_revealed || state.board.phase === 'convergence' || tally > 0);
   return {
     note,
-    authorName: state.participants[note.author]?.name ?? t('note.unknown_author'),
+    authorName: note.author === null ? t('note.anonymous') : (state.participants[note.author]?.name ?? t('note.unknown_author')),
     mine: !projector && note.author === you.id,
     canEdit: canEditNote(state, you, note),
     canMove: canMoveNote(state, you, note),
     canVote: canVote(state, you),
     showTally,
-    tally: state.votes[note.id] ?? 0,
+    tally,
     myVotes: state.my_votes[note.id] ?? 0,
     votesLeft: votesLeft(state),
   };

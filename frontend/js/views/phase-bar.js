@@ -30,8 +30,9 @@ export function mountPhaseBar(el, options = {}) {
   const question = h('p', { class: 'phase-bar__question', 'data-testid': 'question' });
   const questionBox = h('div', { class: 'phase-bar__question-box' }, questionLabel, question);
   const locked = h('p', { class: 'phase-bar__locked', 'data-testid': 'locked-banner', hidden: true });
+  const draft = h('p', { class: 'phase-bar__locked', 'data-testid': 'draft-banner', i18n: 'phase.draft', hidden: true });
 
-  el.append(heading, help, steps, questionBox, locked);
+  el.append(heading, help, steps, questionBox, locked, draft);
 
   /** @param {Context} ctx */
   function update({ state, you }) {
@@ -42,12 +43,15 @@ export function mountPhaseBar(el, options = {}) {
     for (const step of stepItems) {
       const minutes = state.board.phases.find((p) => p.id === step.phase)?.minutes ?? 0;
       setText(step.name, t(`phases.${step.phase}`));
-      setText(step.minutes, t('phase.minutes', { count: minutes }));
+      const skipped = state.board.phases.find((p) => p.id === step.phase)?.skipped === true;
+      setText(step.minutes, skipped ? t('phase.skipped') : t('phase.minutes', { count: minutes }));
+      step.li.classList.toggle('phase-bar__step--skipped', skipped);
       setAttr(step.li, 'aria-current', step.phase === phase ? 'step' : null);
     }
     setHidden(questionBox, !state.board.question);
     setText(question, state.board.question);
     setHidden(locked, !state.board.locked);
+    setHidden(draft, state.board.status !== 'draft');
     const facilitatorView = you.view !== 'projector' && (you.role === 'facilitator' || you.role === 'co_facilitator');
     setText(locked, t(facilitatorView ? 'phase.locked_facilitator' : 'phase.locked'));
   }

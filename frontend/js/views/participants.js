@@ -1,0 +1,86 @@
+/** Who is in the room: name, role, organisation kind, online dot; the facilitator can hand over co-facilitation. */
+
+import { emit, h, reconcile, setAttr, setHidden, setText, uid } from '../dom.js';
+import { t } from '../i18n.js';
+import { organisationsPresent } from '../store.js';
+
+/** @typedef {import('../store.js').Participant} Participant */
+/** @typedef {{state: import('../store.js').State, you: import('../store.js').You, online: Set<string>}} Context */
+
+const ROLE_ORDER = { facilitator: 0, co_facilitator: 1, participant: 2 };
+
+/**
+ * Emits `change-role` {id, role}.
+ * @param {HTMLElement} el a <section>
+ */
+export function mountParticipants(el) {
+  el.classList.add('participants');
+  const headingId = uid('participants-heading');
+  el.setAttribute('aria-labelledby', headingId);
+  const heading = h('h2', { id: headingId, class: 'participants__heading' });
+  const list = h('ul', { class: 'participants__list', role: 'list', 'data-testid': 'participants' });
+  const orgHeading = h('h3', { class: 'participants__org-heading', i18n: 'participants.organisations' });
+  const orgList = h('ul', { class: 'participants__orgs', role: 'list' });
+  const orgBox = h('div', { class: 'participants__org-box', hidden: true }, orgHeading, orgList);
+  el.append(heading, list, orgBox);
+
+  list.addEventListener('click', (event) => {
+    const button = /** @type {HTMLElement} */ (event.target).closest('button[data-role]');
+    const item = button?.closest('li');
+    if (button && item) emit(button, 'change-role', { id: item.dataset.key, role: /** @type {HTMLElement} */ (button).dataset.role });
+  });
+
+  /** @param {Context} ctx */
+  function update({ state, you, online }) {
+    const people = Object.values(state.participants).sort(
+      (a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3) || a.name.localeCompare(b.name),
+    );
+    const onlineCount = people.filter((p) => online.has(p.id)).length;
+    setText(heading, t('participants.heading', { count: people.length, online: onlineCount }));
+    const canPromote = you.role === 'facilitator' && you.view !== 'projector';
+    reconcile(
+      list,
+      people,
+      (p) => p.id,
+      () => {
+        const dot = h('span', { class: 'participants__dot', 'aria-hidden': 'true' });
+        const presence = h('span', { class: 'visually-hidden' });
+        const name = h('span', { class: 'participants__name' });
+        const details = h('span', { class: 'participants__details' });
+        const button = h('button', { type: 'button', class: 'button button--small participants__promote' });
+        return h('li', { class: 'participants__item', 'data-testid': 'participant' }, dot, presence, name, details, button);
+      },
+      (item, p) => {
+        const [dot, presence, name, details, button] = /** @type {HTMLElement[]} */ ([...item.children]);
+        const isOnline = online.has(p.id);
+        item.dataset.online = String(isOnline);
+        dot.dataset.online = String(isOnline);
+        setText(presence, t(isOnline ? 'participants.online' : 'participants.offline'));
+        setText(name, p.id === you.id ? t('participants.you', { name: p.name }) : p.name);
+        const parts = [t(`roles.${p.role}`)];
+        if (p.organisation) parts.push(t(`organisations.${p.organisation}`));
+        setText(details, parts.join(' · '));
+        const promotable = canPromote && p.role !== 'facilitator';
+        setHidden(button, !promotable);
+        // Only the buttons one can press carry the test hook (tests locate them without filtering).
+        setAttr(button, 'data-testid', promotable ? 'participant-promote' : null);
+        if (promotable) {
+          const next = p.role === 'co_facilitator' ? 'participant' : 'co_facilitator';
+          button.dataset.role = next;
+          setText(button, t(next === 'co_facilitator' ? 'participants.promote' : 'participants.demote'));
+          button.setAttribute('aria-label', t(next === 'co_facilitator' ? 'participants.promote_label' : 'participants.demote_label', { name: p.name }));
+        }
+      },
+    );
+    const orgs = organisationsPresent(state);
+    setHidden(orgBox, orgs.length === 0);
+    reconcile(
+      orgList,
+      orgs,
+      (o) => o.kind,
+      () => h('li', { class: 'participants__org' }),
+      (li, o) => setText(li, t('participants.organisation_count', { name: t(`organisations.${o.kind}`), count: o.count })),
+    );
+  }
+  return { update };
+}

@@ -1,0 +1,64 @@
+/** The ranked results of the dot vote: shown to everyone once revealed, to facilitators at all times. */
+
+import { h, reconcile, setHidden, setText, uid } from '../dom.js';
+import { t } from '../i18n.js';
+import { isFacilitatorRole, isProjector, ranking, seesTallies } from '../store.js';
+
+/** @typedef {{state: import('../store.js').State, you: import('../store.js').You}} Context */
+
+/**
+ * @param {HTMLElement} el a <section>
+ * @param {{headingLevel?: 2|3}} [options]
+ */
+export function mountResults(el, options = {}) {
+  el.classList.add('results');
+  const headingId = uid('results-heading');
+  el.setAttribute('aria-labelledby', headingId);
+  const heading = h(`h${options.headingLevel ?? 2}`, { id: headingId, class: 'results__heading', i18n: 'results.heading' });
+  const privacy = h('p', { class: 'results__private', 'data-testid': 'results-private', i18n: 'results.private', hidden: true });
+  const empty = h('p', { class: 'results__empty', i18n: 'results.empty', hidden: true });
+  const list = h('ol', { class: 'results__list', 'data-testid': 'results' });
+  el.append(heading, privacy, empty, list);
+
+  /** @param {Context} ctx */
+  function update({ state, you }) {
+    const visible = seesTallies(state, you) && (state.board.votes_revealed || state.board.phase === 'convergence' || Object.keys(state.votes).length > 0);
+    setHidden(el, !visible);
+    if (!visible) {
+      list.replaceChildren();
+      return;
+    }
+    setHidden(privacy, state.board.votes_revealed || !isFacilitatorRole(you.role) || isProjector(you));
+    const rows = ranking(state);
+    setHidden(empty, rows.length > 0);
+    reconcile(
+      list,
+      rows,
+      (row) => row.note.id,
+      () => {
+        const rank = h('span', { class: 'results__rank' });
+        const text = h('span', { class: 'results__text' });
+        const author = h('span', { class: 'results__author' });
+        const count = h('span', { class: 'results__count', 'data-testid': 'tally' });
+        const label = h('span', { class: 'results__label' });
+        return h('li', { class: 'results__item' }, rank, h('span', { class: 'results__body' }, text, author), h('span', { class: 'results__tally' }, count, ' ', label));
+      },
+      (item, row) => {
+        const [rank, body, tally] = /** @type {HTMLElement[]} */ ([...item.children]);
+        const [text, author] = /** @type {HTMLElement[]} */ ([...body.children]);
+        const [count, label] = /** @type {HTMLElement[]} */ ([...tally.children]);
+        setText(rank, t('results.rank', { rank: row.rank }));
+        setText(text, row.note.text);
+        // Anonymous notes (author null) show no name at all.
+        const name = row.note.for || (row.note.author ? state.participants[row.note.author]?.name : null);
+        setText(author, name ? t('results.author', { name }) : '');
+        setHidden(author, !name);
+        setText(count, String(row.tally));
+        count.dataset.count = String(row.tally);
+        setText(label, t('note.tally', { count: row.tally }));
+        item.dataset.rank = String(row.rank);
+      },
+    );
+  }
+  return { update };
+}
