@@ -18,6 +18,7 @@ function commands(socket, hooks) {
       /** @type {Record<string, unknown>} */
       const args = { text: d.text, color: d.color };
       if (d.for) args.for = d.for;
+      if (d.persona) args.persona = d.persona;
       const pos = hooks.suggestPosition?.();
       if (pos) Object.assign(args, pos);
       return send('note.add', args);
@@ -36,8 +37,26 @@ function commands(socket, hooks) {
           throw error;
         },
       ),
-    'add-vote': (d) => send('vote.add', { note_id: d.note_id }),
-    'remove-vote': (d) => send('vote.remove', { note_id: d.note_id }),
+    'add-vote': (d) => send('vote.add', d.group_id ? { group_id: d.group_id } : { note_id: d.note_id }),
+    'remove-vote': (d) => send('vote.remove', d.group_id ? { group_id: d.group_id } : { note_id: d.note_id }),
+    // --- the rest of the method, participant side (views/*: grouping, sheet-editor, sharing, closing…)
+    'present-note': (d) => send('note.present', { id: d.id }),
+    'join-queue': () => send('queue.join', {}),
+    'leave-queue': (d) => send('queue.leave', { entry_id: d.entry_id }),
+    'create-group': (d) => send('group.create', { title: d.title, note_ids: d.note_ids }),
+    'add-to-group': (d) => send('group.add', { group_id: d.group_id, note_id: d.note_id }),
+    'remove-from-group': (d) => send('group.remove', { note_id: d.note_id }),
+    'rename-group': (d) => send('group.rename', { group_id: d.group_id, title: d.title }),
+    'choose-subgroup': (d) => send('subgroup.choose', { subgroup_id: d.subgroup_id }),
+    // A stale base_version is not a failure to shout about: the editor shows both texts instead.
+    'edit-sheet': (d) =>
+      send('sheet.edit', { sheet_id: d.sheet_id, field: d.field, text: d.text, base_version: d.base_version }).catch((error) => {
+        if (error?.code === 'conflict') return { conflict: true };
+        throw error;
+      }),
+    'add-remark': (d) => send('remark.add', { sheet_id: d.sheet_id, kind: d.kind, text: d.text }),
+    'answer-closing': (d) => send('closing.answer', { question: d.question, text: d.text }),
+    'set-done': (d) => send('participant.done', { done: d.done }),
     'set-phase': (d) => send('phase.set', { phase: d.phase }),
     'start-timer': (d) => send('timer.start', d.seconds ? { seconds: d.seconds } : {}),
     'pause-timer': () => send('timer.pause', {}),

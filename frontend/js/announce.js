@@ -1,6 +1,7 @@
 /** What to tell screen-reader users about a change made by someone else, and the two regions that say it. */
 
 import { t } from './i18n.js';
+import { describeMethodEvent } from './method-announce.js';
 import { formatDuration, remainingMs } from './store.js';
 
 /** @typedef {import('./store.js').State} State */
@@ -85,7 +86,8 @@ export function describeEvent(msg, before, after, you, offsetMs) {
     case 'board.configured':
       return t('announce.settings');
     default:
-      return null; // note.moved, note.recolored, vote.*, hidden, and what other screens announce
+      // The rest of the method (spotlight, groups, sheets, queue, closing…): method-announce.js.
+      return describeMethodEvent(msg, before, after, you); // note.moved, note.recolored, vote.*, hidden → null
   }
 }
 

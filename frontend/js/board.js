@@ -6,14 +6,26 @@ import { clearCredential, codeFromPath, joinBoard, loadCredential, saveCredentia
 import { setHidden, setText } from './dom.js';
 import { onLanguageChange, t } from './i18n.js';
 import { byId, initPage } from './page.js';
+import { selection } from './selection.js';
 import { startSession } from './session.js';
 import { isFacilitatorRole } from './store.js';
+import { onTemplates } from './templates.js';
+import { mountClosing, mountNextSteps } from './views/closing.js';
 import { mountComposer } from './views/composer.js';
 import { mountConnectionStatus } from './views/connection-status.js';
+import { mountDoneToggle } from './views/done-toggle.js';
+import { mountGrouping } from './views/grouping.js';
+import { mountIntro } from './views/intro.js';
 import { mountJoinForm } from './views/join-form.js';
 import { mountNotesPanel } from './views/notes-panel.js';
+import { mountPersona } from './views/persona.js';
 import { mountPhaseBar } from './views/phase-bar.js';
 import { mountResults } from './views/results.js';
+import { mountSharing } from './views/sharing.js';
+import { mountSheetEditor } from './views/sheet-editor.js';
+import { mountSpeakingQueue } from './views/speaking-queue.js';
+import { mountSpotlight } from './views/spotlight.js';
+import { mountSubgroup } from './views/subgroup.js';
 import { mountTimer } from './views/timer.js';
 import { mountVoteStatus } from './views/vote-status.js';
 
@@ -32,6 +44,8 @@ let joinForm = null;
 let session = null;
 /** @type {ReturnType<typeof mountViews>|null} */
 let views = null;
+/** @type {((ctx: Context) => void)|null} */
+let renderCurrent = null;
 
 if (!code) {
   setText(title, t('errors.bad_code_title'));
@@ -88,8 +102,28 @@ function mountViews() {
     voteStatus: mountVoteStatus(byId('vote-status')),
     notes: mountNotesPanel(byId('notes')),
     results: mountResults(byId('results')),
+    // The rest of the method (docs/protocol.md, "The rest of the method").
+    done: mountDoneToggle(byId('done-toggle')),
+    spotlight: mountSpotlight(byId('spotlight'), { root: boardSection }),
+    intro: mountIntro(byId('intro')),
+    nextSteps: mountNextSteps(byId('next-steps')),
+    persona: mountPersona(byId('persona')),
+    queue: mountSpeakingQueue(byId('queue')),
+    subgroup: mountSubgroup(byId('subgroup')),
+    sharing: mountSharing(byId('sharing')),
+    sheets: mountSheetEditor(byId('sheets')),
+    closing: mountClosing(byId('closing')),
+    grouping: mountGrouping(byId('grouping')),
   };
   boardSection.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
+  // Views that have something to say about the user's own work (a co-editing conflict) say it here.
+  boardSection.addEventListener('announce', (event) => announcer.announce(/** @type {CustomEvent} */ (event).detail?.text));
+  // Selecting notes and the templates' arrival change what the cards show: render again.
+  const rerender = () => {
+    if (session?.ctx && renderCurrent) renderCurrent(session.ctx);
+  };
+  selection.subscribe(rerender);
+  onTemplates(rerender);
   // Actions go to whichever session is current.
   const socket = /** @type {any} */ ({ send: (/** @type {string} */ name, /** @type {any} */ args) => /** @type {any} */ (session).socket.send(name, args) });
   bindActions(boardSection, socket, announcer, {
@@ -117,7 +151,20 @@ function startBoard(token) {
     v.voteStatus.update(ctx);
     v.notes.update(ctx);
     v.results.update(ctx);
+    v.done.update(ctx);
+    v.intro.update(ctx);
+    v.nextSteps.update(ctx);
+    v.persona.update(ctx);
+    v.queue.update(ctx);
+    v.subgroup.update(ctx);
+    v.sharing.update(ctx);
+    v.sheets.update(ctx);
+    v.closing.update(ctx);
+    v.grouping.update(ctx);
+    // Last: the item it points at is rendered by now.
+    v.spotlight.update(ctx);
   }
+  renderCurrent = render;
 
   session = startSession({
     code,
@@ -126,7 +173,10 @@ function startBoard(token) {
     announcer,
     status,
     render,
-    tick: () => v.timer.tick(),
+    tick: () => {
+      v.timer.tick();
+      v.queue.tick();
+    },
     onYou(you) {
       const stored = loadCredential(code);
       if (stored && stored.role !== you.role) saveCredential(code, { ...stored, role: you.role });

@@ -19,6 +19,7 @@ import {
   mountTimerControl,
   mountVoteControl,
 } from './views/facilitator-controls.js';
+import { mountMethodPanel } from './views/method-panel.js';
 import { mountNotesPanel } from './views/notes-panel.js';
 import { mountParticipants } from './views/participants.js';
 import { mountPhaseBar } from './views/phase-bar.js';
@@ -87,6 +88,7 @@ function start(code, token) {
   const voteStatus = mountVoteStatus(byId('vote-status'));
   const notes = mountNotesPanel(byId('notes'));
   const results = mountResults(byId('results'));
+  const method = mountMethodPanel({ top: byId('method-top'), bottom: byId('method-bottom'), code, token, announcer });
   onLanguageChange(() => room.update());
   panel.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
 
@@ -97,6 +99,7 @@ function start(code, token) {
     for (const view of [phaseControl, timerControl, questionControl, notesControl, voteControl, lockControl, participants, phaseBar, timer, composer, voteStatus, notes, results]) {
       view.update(ctx);
     }
+    method.update(ctx);
   }
 
   const session = startSession({
@@ -106,7 +109,10 @@ function start(code, token) {
     announcer,
     status,
     render,
-    tick: () => timer.tick(),
+    tick: () => {
+      timer.tick();
+      method.tick();
+    },
     onYou(you) {
       const stored = loadCredential(code);
       if (stored && stored.role !== you.role) saveCredential(code, { ...stored, role: you.role });
@@ -121,6 +127,7 @@ function start(code, token) {
       showNotice(() => text);
     },
   });
+  method.bind(session.socket);
   bindActions(panel, session.socket, announcer, {
     suggestPosition: () => notes.suggestPosition(),
     settleMove: (id, x, y, seq) => notes.canvas.settleMove(id, x, y, seq),

@@ -7,8 +7,14 @@ import { h, setHidden, setText } from './dom.js';
 import { onLanguageChange, t } from './i18n.js';
 import { byId, initPage } from './page.js';
 import { startSession } from './session.js';
+import { onTemplates } from './templates.js';
+import { spotlight } from './method.js';
+import { mountClosing, mountNextSteps } from './views/closing.js';
 import { mountConnectionStatus } from './views/connection-status.js';
+import { mountIntro } from './views/intro.js';
 import { mountNotesCanvas } from './views/notes-canvas.js';
+import { mountOrganisations } from './views/organisations.js';
+import { mountSpotlight } from './views/spotlight.js';
 import { mountPhaseBar } from './views/phase-bar.js';
 import { mountResults } from './views/results.js';
 import { mountTimer } from './views/timer.js';
@@ -71,6 +77,18 @@ function start(code, token) {
   notesSection.prepend(notesHeading);
   const canvas = mountNotesCanvas(byId('notes-canvas'), { mode: 'projector' });
   const results = mountResults(byId('results'));
+  // The rest of the method: what the room reads in big type, in place of the wall when it applies.
+  const stage = byId('stage');
+  const spot = mountSpotlight(byId('spotlight'), { mode: 'projector' });
+  const intro = mountIntro(byId('intro'), { mode: 'projector' });
+  const nextSteps = mountNextSteps(byId('next-steps'));
+  const closing = mountClosing(byId('closing'), { mode: 'projector' });
+  const organisations = mountOrganisations(byId('organisations'));
+  /** @type {Context|null} */
+  let lastCtx = null;
+  onTemplates(() => {
+    if (lastCtx) render(lastCtx);
+  });
   screen.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
 
   /** @param {Context} ctx */
@@ -81,7 +99,28 @@ function start(code, token) {
     screen.dataset.revealed = String(ctx.state.board.votes_revealed);
     phaseBar.update(ctx);
     timer.update(ctx);
-    canvas.update(ctx);
+    lastCtx = ctx;
+    const phase = ctx.state.board.phase;
+    spot.update(ctx);
+    intro.update(ctx);
+    nextSteps.update(ctx);
+    closing.update(ctx);
+    organisations.update(ctx);
+    // One thing at a time on the big screen: the spotlight first, then what the phase is about.
+    const hasIntro = !byId('intro').hidden;
+    const hasNextSteps = !byId('next-steps').hidden;
+    let mode = 'notes';
+    if (spotlight(ctx.state)) mode = 'spotlight';
+    else if ((phase === 'intro' || phase === 'presentation') && hasIntro) mode = 'intro';
+    else if (phase === 'conclusion') mode = 'closing';
+    screen.dataset.stage = mode;
+    setHidden(stage, mode === 'notes');
+    setHidden(notesSection, mode !== 'notes');
+    setHidden(byId('spotlight'), mode !== 'spotlight');
+    setHidden(byId('intro'), mode !== 'intro' || !hasIntro);
+    setHidden(byId('closing'), mode !== 'closing');
+    setHidden(byId('next-steps'), mode !== 'closing' || !hasNextSteps);
+    if (mode === 'notes') canvas.update(ctx);
     results.update(ctx);
   }
 

@@ -3,6 +3,7 @@
 import { emit, h, hasFocus, isEnabled, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { MAX_NAME, MAX_NOTE_TEXT, canWrite, isFacilitatorRole } from '../store.js';
+import { personaById } from '../templates.js';
 import { mountColorPicker } from './color-picker.js';
 
 /** @typedef {{state: import('../store.js').State, you: import('../store.js').You}} Context */
@@ -44,6 +45,13 @@ export function mountComposer(el) {
     h('p', { id: `${forId}-hint`, class: 'field__hint', i18n: 'composer.for_hint' }),
     forInput,
   );
+  // Inspiration's role play: a note may say it was written as my persona (optional).
+  const personaId = uid('note-persona');
+  const personaBox = /** @type {HTMLInputElement} */ (h('input', { id: personaId, type: 'checkbox', class: 'composer__persona-box', 'data-testid': 'note-persona-tag' }));
+  const personaText = h('span');
+  const personaField = h('div', { class: 'composer__persona', hidden: true }, personaBox, h('label', { for: personaId }, personaText));
+  /** @type {string|null} */
+  let myPersona = null;
   const colors = mountColorPicker({ testidPrefix: 'note-color' });
   const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'note-submit', i18n: 'composer.submit' });
 
@@ -52,6 +60,7 @@ export function mountComposer(el) {
     { class: 'composer__fields' },
     h('div', { class: 'field' }, h('label', { for: textId, class: 'field__label', i18n: 'composer.text_label' }), textarea, counter, hint, error),
     forField,
+    personaField,
     colors,
     submit,
   );
@@ -83,8 +92,8 @@ export function mountComposer(el) {
     }
     showError(null);
     const forName = forField.hidden ? '' : forInput.value.trim();
-    /** @type {{text: string, color: string, for: string|null, result?: Promise<unknown>}} */
-    const detail = { text, color: colors.colorPicker.value(), for: forName || null };
+    /** @type {{text: string, color: string, for: string|null, persona: string|null, result?: Promise<unknown>}} */
+    const detail = { text, color: colors.colorPicker.value(), for: forName || null, persona: myPersona && !personaField.hidden && personaBox.checked ? myPersona : null };
     emit(form, 'add-note', detail);
     textarea.value = '';
     updateCounter();
@@ -126,6 +135,9 @@ export function mountComposer(el) {
     if (writable) textarea.setAttribute('aria-describedby', `${counterId} ${hintId} ${errorId}`);
     else textarea.setAttribute('aria-describedby', `${closedId} ${counterId}`);
     setHidden(forField, !isFacilitatorRole(you.role));
+    myPersona = state.personas?.[you.id] ?? null;
+    setHidden(personaField, !myPersona || isFacilitatorRole(you.role));
+    setText(personaText, t('method.composer.persona', { name: personaById(myPersona)?.name ?? '…' }));
     // Closed: fold the fields away (phones scroll less), unless someone is typing a draft there.
     if (writable || (!textarea.value && !hasFocus(fields))) setHidden(fields, !writable);
     el.dataset.writable = String(writable);

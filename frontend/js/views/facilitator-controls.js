@@ -3,6 +3,7 @@
 
 import { emit, h, hasFocus, isEnabled, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
+import { nextPhase } from '../panel.js';
 import { MAX_QUESTION, PHASES, formatDuration, phaseMinutes, remainingMs } from '../store.js';
 
 /** @typedef {import('../store.js').State} State */
@@ -70,8 +71,9 @@ export function mountPhaseControl(el) {
   });
   next.addEventListener('click', () => {
     if (!state || !isEnabled(next)) return;
-    const index = PHASES.indexOf(state.board.phase);
-    if (index < PHASES.length - 1) emit(el, 'set-phase', { phase: PHASES[index + 1] });
+    // Phases marked "skip" in the agenda are passed over.
+    const phase = nextPhase(state.board.phases, state.board.phase);
+    if (phase) emit(el, 'set-phase', { phase });
   });
 
   /** @param {Context} ctx */
@@ -80,7 +82,9 @@ export function mountPhaseControl(el) {
     const current = state.board.phase;
     options.forEach((option, i) => {
       const phase = PHASES[i];
-      setText(option, t('controls.phase.option', { n: i + 1, phase: t(`phases.${phase}`), minutes: phaseMinutes(ctx.state, phase) }));
+      const label = t('controls.phase.option', { n: i + 1, phase: t(`phases.${phase}`), minutes: phaseMinutes(ctx.state, phase) });
+      const skipped = ctx.state.board.phases.find((p) => p.id === phase)?.skipped;
+      setText(option, skipped ? `${label} — ${t('panel.agenda.skipped')}` : label);
     });
     // Follow the board unless the facilitator is choosing a phase right now.
     if (shownPhase !== current) {
@@ -88,10 +92,9 @@ export function mountPhaseControl(el) {
       dirty = false;
     }
     if (!dirty && select.value !== current) select.value = current;
-    const index = PHASES.indexOf(current);
-    const hasNext = index < PHASES.length - 1;
-    setEnabled(next, hasNext);
-    setText(next, hasNext ? t('controls.phase.next', { phase: t(`phases.${PHASES[index + 1]}`) }) : t('controls.phase.last'));
+    const following = nextPhase(state.board.phases, current);
+    setEnabled(next, following !== null);
+    setText(next, following ? t('controls.phase.next', { phase: t(`phases.${following}`) }) : t('controls.phase.last'));
   }
   return { update };
 }

@@ -2,7 +2,10 @@
 
 import { emit, h, isEnabled, setAttr, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { currentLanguage, t } from '../i18n.js';
+import { MAX_PRESENTED, canGroup, canPresent, presentedCount } from '../method.js';
+import { selection } from '../selection.js';
 import { MAX_NOTE_TEXT, canEditNote, canMoveNote, canVote, seesTallies, votesLeft } from '../store.js';
+import { personaById } from '../templates.js';
 import { mountColorPicker } from './color-picker.js';
 
 /** @typedef {import('../store.js').Note} Note */
@@ -18,6 +21,14 @@ import { mountColorPicker } from './color-picker.js';
  * @property {number} tally
  * @property {number} myVotes
  * @property {number} votesLeft
+ * @property {string} personaName name of the persona the note was written as ('' if none)
+ * @property {string} question the question the note answers ('' if none)
+ * @property {string} groupTitle title of the note's group ('' if none)
+ * @property {boolean} canPresent
+ * @property {number} presentedCount the author's presented notes
+ * @property {boolean} canGroup
+ * @property {boolean} selected
+ * @property {boolean} spotlit
  */
 
 const CONFIRM_MS = 5_000;
@@ -36,8 +47,19 @@ export function mountNoteCard({ mode, moveHintId }) {
   const forName = h('span', { class: 'note__for', 'data-testid': 'note-for-name' });
   const colorName = h('span', { class: 'visually-hidden' });
   const privacy = h('span', { class: 'note__private', 'data-testid': 'note-private', hidden: true });
-  const meta = h('p', { class: 'note__meta' }, author, ' ', forName, colorName, ' ', privacy);
+  const persona = h('span', { class: 'note__persona', 'data-testid': 'note-persona', hidden: true });
+  const meta = h('p', { class: 'note__meta' }, author, ' ', forName, colorName, ' ', privacy, ' ', persona);
   const text = h('p', { class: 'note__text', id: textId, 'data-testid': 'note-body' });
+  const question = h('p', { class: 'note__question', 'data-testid': 'note-question', hidden: true });
+  const groupTag = h('p', { class: 'note__group', 'data-testid': 'note-group', hidden: true });
+  const presentedTag = h('p', { class: 'note__presented', 'data-testid': 'note-presented', i18n: 'method.note.presented', hidden: true });
+  // "Je présente cette idée" (own notes, at most 3) and "Sélectionner" (grouping without dragging):
+  // both are toggle buttons whose name stays the same, the state is in aria-pressed.
+  const presentButton = h('button', { type: 'button', class: 'button button--small note__present', 'data-testid': 'note-present', 'aria-describedby': textId, 'aria-pressed': 'false' });
+  const selectButton = h('button', { type: 'button', class: 'button button--small note__select', 'data-testid': 'note-select', 'aria-describedby': textId, 'aria-pressed': 'false', i18n: 'method.note.select' });
+  const presentCount = h('span', { class: 'note__present-count', 'data-testid': 'note-present-count' });
+  const methodActions = h('div', { class: 'note__method', hidden: true }, presentButton, presentCount, selectButton);
+  presentButton.append(h('span', { i18n: 'method.note.present' }));
 
   const tallyCount = h('span', { class: 'note__tally-count', 'data-testid': 'tally' });
   const tallyLabel = h('span', { class: 'note__tally-label' });
@@ -71,7 +93,7 @@ export function mountNoteCard({ mode, moveHintId }) {
   /** @type {CardContext|null} */
   let last = null;
 
-  el.append(meta, text, tally, votes, actions);
+  el.append(meta, question, text, groupTag, presentedTag, tally, votes, methodActions, actions);
 
   function openEditor() {
     if (editor || !last) return;
@@ -183,12 +205,22 @@ export function mountNoteCard({ mode, moveHintId }) {
   voteRemove.addEventListener('click', () => {
     if (last && isEnabled(voteRemove)) emit(el, 'remove-vote', { note_id: last.note.id });
   });
+  presentButton.addEventListener('click', () => {
+    if (last && isEnabled(presentButton)) emit(el, 'present-note', { id: last.note.id });
+  });
+  selectButton.addEventListener('click', () => {
+    if (!last || !isEnabled(selectButton)) return;
+    selection.toggle(last.note.id);
+    // Said at once, whether or not the page re-renders on a selection change.
+    setAttr(selectButton, 'aria-pressed', String(selection.has(last.note.id)));
+    el.classList.toggle('note--selected', selection.has(last.note.id));
+  });
 
   /** @param {CardContext} ctx */
   function render(ctx) {
     const { note } = ctx;
     const dragging = el.classList.contains('note--dragging');
-    const className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}${dragging ? ' note--dragging' : ''}`;
+    const className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}${dragging ? ' note--dragging' : ''}${ctx.spotlit ? ' note--spotlight' : ''}${ctx.selected ? ' note--selected' : ''}`;
     if (el.className !== className) el.className = className;
     setAttr(el, 'data-color', note.color);
     setAttr(el, 'data-movable', String(mode === 'canvas' && ctx.canMove));
@@ -211,9 +243,23 @@ export function mountNoteCard({ mode, moveHintId }) {
     setHidden(forName, !note.for);
     setText(colorName, ` (${t('note.color', { color: t(`colors.${note.color}`) })})`);
     setHidden(privacy, !note.private);
-    setText(privacy, t('note.private'));
-    setAttr(privacy, 'title', note.private ? t('note.private_hint') : null);
+    // Said in full on the card (a tooltip is out of reach of keyboards and touch).
+    setText(privacy, t('method.note.private'));
     setText(text, note.text);
+    setHidden(persona, !ctx.personaName);
+    setText(persona, ctx.personaName ? t('method.note.persona', { name: ctx.personaName }) : '');
+    setHidden(question, !ctx.question);
+    setText(question, ctx.question ? t('method.note.question', { text: ctx.question }) : '');
+    setHidden(groupTag, !ctx.groupTitle);
+    setText(groupTag, ctx.groupTitle ? t('method.note.group', { title: ctx.groupTitle }) : '');
+    setHidden(presentButton, !ctx.canPresent);
+    setAttr(presentButton, 'aria-pressed', String(note.presented === true));
+    setHidden(presentCount, !ctx.canPresent);
+    setText(presentCount, t('method.note.present_count', { count: ctx.presentedCount, max: MAX_PRESENTED }));
+    setHidden(presentedTag, ctx.canPresent || note.presented !== true);
+    setHidden(selectButton, !ctx.canGroup);
+    setAttr(selectButton, 'aria-pressed', String(ctx.selected));
+    setHidden(methodActions, !ctx.canPresent && !ctx.canGroup);
 
     setHidden(tally, !ctx.showTally);
     setText(tallyCount, String(ctx.tally));
@@ -276,5 +322,13 @@ export function cardContext(state, you, note) {
     tally,
     myVotes: state.my_votes[note.id] ?? 0,
     votesLeft: votesLeft(state),
+    personaName: note.persona ? (personaById(note.persona)?.name ?? '') : '',
+    question: note.question ?? '',
+    groupTitle: (note.group && state.groups?.[note.group]?.title) || '',
+    canPresent: canPresent(state, you, note),
+    presentedCount: note.author ? presentedCount(state, note.author) : 0,
+    canGroup: canGroup(state, you),
+    selected: canGroup(state, you) && selection.has(note.id),
+    spotlit: state.board.spotlight?.kind === 'note' && state.board.spotlight.id === note.id,
   };
 }

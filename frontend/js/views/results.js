@@ -2,7 +2,8 @@
 
 import { h, reconcile, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { isFacilitatorRole, isProjector, ranking, seesTallies } from '../store.js';
+import { rankingWithGroups } from '../method.js';
+import { isFacilitatorRole, isProjector, seesTallies } from '../store.js';
 
 /** @typedef {{state: import('../store.js').State, you: import('../store.js').You}} Context */
 
@@ -29,12 +30,13 @@ export function mountResults(el, options = {}) {
       return;
     }
     setHidden(privacy, state.board.votes_revealed || !isFacilitatorRole(you.role) || isProjector(you));
-    const rows = ranking(state);
+    // Groups of notes get dots too: they rank with the notes.
+    const rows = rankingWithGroups(state);
     setHidden(empty, rows.length > 0);
     reconcile(
       list,
       rows,
-      (row) => row.note.id,
+      (row) => row.id,
       () => {
         const rank = h('span', { class: 'results__rank' });
         const text = h('span', { class: 'results__text' });
@@ -48,9 +50,20 @@ export function mountResults(el, options = {}) {
         const [text, author] = /** @type {HTMLElement[]} */ ([...body.children]);
         const [count, label] = /** @type {HTMLElement[]} */ ([...tally.children]);
         setText(rank, t('results.rank', { rank: row.rank }));
-        setText(text, row.note.text);
+        item.dataset.kind = row.kind;
+        if (row.group) {
+          setText(text, t('method.results.group', { title: row.group.title, count: row.group.note_ids.length }));
+          setHidden(author, true);
+          setText(count, String(row.tally));
+          count.dataset.count = String(row.tally);
+          setText(label, t('note.tally', { count: row.tally }));
+          item.dataset.rank = String(row.rank);
+          return;
+        }
+        const note = /** @type {import('../store.js').Note} */ (row.note);
+        setText(text, note.text);
         // Anonymous notes (author null) show no name at all.
-        const name = row.note.for || (row.note.author ? state.participants[row.note.author]?.name : null);
+        const name = note.for || (note.author ? state.participants[note.author]?.name : null);
         setText(author, name ? t('results.author', { name }) : '');
         setHidden(author, !name);
         setText(count, String(row.tally));

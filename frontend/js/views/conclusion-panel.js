@@ -1,0 +1,83 @@
+/** Conclusion: the closing round's answers by question, and the next steps the facilitator recalls
+ * at the end (next_steps.set). */
+
+import { emit, h, hasFocus, reconcile, setHidden, setText, uid } from '../dom.js';
+import { t } from '../i18n.js';
+import { closingByQuestion } from '../panel.js';
+import { button, field, section } from './panel-parts.js';
+
+/** @typedef {import('../store.js').State} State */
+/** @typedef {{state: State, templates: any}} Context */
+/** @typedef {ReturnType<typeof import('../announce.js').createAnnouncer>} Announcer */
+
+const QUESTIONS = ['feeling', 'difficulty', 'learning', 'takeaway'];
+const MAX_NEXT_STEPS = 4000;
+
+/**
+ * @param {HTMLElement} el a <section>
+ * @param {{announcer: Announcer}} options
+ */
+export function mountConclusionPanel(el, { announcer }) {
+  el.classList.add('card');
+  section(el, 'panel.conclusion.heading', 'conclusion');
+  const answersHeading = h('h3', { class: 'panel-subheading', i18n: 'panel.conclusion.answers' });
+  const answersCount = h('p', { class: 'panel-state', 'data-testid': 'closing-count' });
+  const answers = h('div', { class: 'conclusion__answers', 'data-testid': 'closing-answers' });
+  const input = /** @type {HTMLTextAreaElement} */ (h('textarea', { id: uid('next-steps'), rows: 5, maxlength: MAX_NEXT_STEPS, 'data-testid': 'next-steps-input' }));
+  const hint = h('p', { id: uid('next-steps-hint'), class: 'field__hint', i18n: 'panel.conclusion.next_steps_hint' });
+  const save = button('panel.conclusion.save', 'next-steps-save', 'button--primary');
+  const saved = h('p', { class: 'panel-muted', 'data-testid': 'next-steps-state' });
+  el.append(field('panel.conclusion.next_steps', input, hint), h('div', { class: 'panel-row' }, save), saved, answersHeading, answersCount, answers);
+
+  let dirty = false;
+  input.addEventListener('input', () => {
+    dirty = true;
+    setText(saved, t('panel.prep.unsaved'));
+  });
+  save.addEventListener('click', () => {
+    /** @type {{text: string, result?: Promise<unknown>}} */
+    const detail = { text: input.value.trim() };
+    emit(el, 'set-next-steps', detail);
+    detail.result?.then(() => {
+      dirty = false;
+      setText(saved, t('panel.conclusion.saved'));
+      announcer.announce(t('panel.conclusion.saved'));
+    }, () => {});
+  });
+
+  /** @param {Context} ctx */
+  function update({ state, templates }) {
+    const text = state.board.next_steps ?? '';
+    if (!dirty && !hasFocus(input) && input.value !== text) input.value = text;
+    const grouped = closingByQuestion(state, QUESTIONS);
+    const total = [...grouped.values()].reduce((sum, list) => sum + list.length, 0);
+    setText(answersCount, t('panel.conclusion.count', { count: total }));
+    answersCount.dataset.count = String(total);
+    reconcile(
+      answers,
+      [...grouped.entries()].map(([question, list]) => ({ question, list })),
+      (g) => g.question,
+      () => h('section', { class: 'conclusion__question', 'data-testid': 'closing-question' }, h('h4', {}), h('p', { class: 'field__hint' }), h('ul', { class: 'panel-list', role: 'list' })),
+      (box, g) => {
+        const [heading, empty, list] = /** @type {HTMLElement[]} */ ([...box.children]);
+        const template = templates?.closing?.find((/** @type {any} */ q) => q.id === g.question);
+        setText(heading, template ? `${template.label} — ${template.text}` : g.question);
+        setText(empty, t('panel.conclusion.none'));
+        setHidden(empty, g.list.length > 0);
+        reconcile(
+          list,
+          g.list,
+          (a) => a.id,
+          () => h('li', { class: 'panel-list__item', 'data-testid': 'closing-answer' }, h('span', {}), h('span', { class: 'panel-muted' })),
+          (li, a) => {
+            const [body, who] = /** @type {HTMLElement[]} */ ([...li.children]);
+            setText(body, a.text);
+            const name = a.author ? state.participants[a.author]?.name : null;
+            setText(who, name ? ` — ${name}` : ` — ${t('note.anonymous')}`);
+          },
+        );
+      },
+    );
+  }
+  return { update };
+}
