@@ -14,7 +14,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
 
     from .store.migrate import migrate
 
-    if workers > 1 and not settings.redis_url:
+    # Each worker is a process with its own in-memory broker: they would not see each other's events.
+    if workers > 1 and (not settings.redis_url or settings.redis_url.startswith("memory://")):
         print(
             "atelier: several workers need a shared broker: set REDIS_URL (e.g. redis://localhost:6379/0)"
             " and a shared database (DATABASE_URL=postgresql://…), or run one worker.",

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from . import protocol
 from .broker import RESYNC, Broker
 from .domain import Viewer, event_for
+from .presence import BoardPresence, Presence
 from .store import StoredEvent
 
 log = logging.getLogger("atelier.hub")
@@ -21,6 +22,13 @@ CLOSE_SERVICE_RESTART = 1012
 CLOSE_TOO_SLOW = 1013
 CLOSE_POLICY = 1008
 CLOSE_RELOAD = 4001  # the viewer's rights changed: reconnect without last_seq for a fresh state
+CLOSE_REASONS = {
+    CLOSE_SERVICE_RESTART: "service restart",
+    CLOSE_TOO_SLOW: "too slow",
+    CLOSE_POLICY: "policy",
+    CLOSE_RELOAD: "reload",
+}
+PRESENCE_MAX_SECONDS = 5.0  # presence is announced at least this often, whatever the heartbeat
 
 
 class Connection(Protocol):
@@ -78,7 +86,7 @@ class Client:
                     item = self._queue.popleft()
                     if isinstance(item, int):
                         with contextlib.suppress(Exception):
-                            await self.conn.close(code=item)
+                            await self.conn.close(code=item, reason=CLOSE_REASONS.get(item))
                         return
                     await self.conn.send_text(item)
         except Exception:
@@ -106,9 +114,11 @@ class RoomDeps:
 
 
 class Room:
-    def __init__(self, board_id: str, deps: RoomDeps) -> None:
+    def __init__(self, board_id: str, deps: RoomDeps, presence: Presence) -> None:
         self.board_id = board_id
         self.deps = deps
+        self._presence_service = presence
+        self.presence: BoardPresence | None = None
         self.clients: set[Client] = set()
         self.delivered_seq = 0
         # Held while delivering and while a client registers, so that a newcomer's starting seq and
@@ -121,6 +131,7 @@ class Room:
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name=f"atelier-room-{self.board_id}")
         self._beat = asyncio.create_task(self._heartbeat(), name=f"atelier-beat-{self.board_id}")
+        self.presence = await self._presence_service.open(self.board_id, self._presence_changed)
         await self._ready.wait()
 
     async def stop(self) -> None:
@@ -129,6 +140,8 @@ class Room:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        if self.presence is not None:
+            await self._presence_service.release(self.presence)
 
     async def _listen(self) -> None:
         while True:
@@ -205,13 +218,22 @@ class Room:
         for client in list(self.clients):
             client.send(frame)
 
-    def online(self) -> list[str]:
+    def local_online(self) -> list[str]:
+        """Participants with an open socket on this process (a projector is not a person)."""
         return sorted({c.viewer.id for c in self.clients if c.viewer.id and not c.viewer.projector})
+
+    def online(self) -> list[str]:
+        """Participants online on any process (presence.py merges the others' announcements)."""
+        return self.presence.online if self.presence is not None else self.local_online()
+
+    def _presence_changed(self, online: list[str]) -> None:
+        self.broadcast(protocol.encode(protocol.presence(online)))
 
 
 class Hub:
     def __init__(self, deps: RoomDeps) -> None:
         self.deps = deps
+        self.presence = Presence(deps.broker, min(deps.heartbeat_seconds, PRESENCE_MAX_SECONDS))
         self.rooms: dict[str, Room] = {}
         self._opening: dict[str, asyncio.Lock] = {}
 
@@ -223,7 +245,7 @@ class Hub:
         async with lock:
             room = self.rooms.get(board_id)
             if room is None:
-                room = Room(board_id, self.deps)
+                room = Room(board_id, self.deps, self.presence)
                 await room.start()
                 self.rooms[board_id] = room
         return room
@@ -238,7 +260,7 @@ class Hub:
             client.send(protocol.encode(message))
             client.sent_seq = seq
             room.clients.add(client)
-        self.announce_presence(room)
+        self.announce_presence(room, client)
         return room
 
     async def unregister(self, board_id: str, client: Client) -> None:
@@ -253,8 +275,12 @@ class Hub:
         del self.rooms[board_id]
         await room.stop()
 
-    def announce_presence(self, room: Room) -> None:
-        room.broadcast(protocol.encode(protocol.presence(room.online())))
+    def announce_presence(self, room: Room, newcomer: Client | None = None) -> None:
+        """Tell this process's presence what its sockets hold; the room broadcasts if the merged view
+        changed, and a newcomer who changed nothing still needs to be told who is here."""
+        changed = room.presence.set_local(room.local_online()) if room.presence else False
+        if not changed and newcomer is not None:
+            newcomer.send(protocol.encode(protocol.presence(room.online())))
 
     async def shutdown(self, code: int = CLOSE_SERVICE_RESTART) -> None:
         for room in list(self.rooms.values()):
@@ -266,3 +292,4 @@ class Hub:
             for client in list(room.clients):
                 await client.stop()
         self.rooms.clear()
+        await self.presence.close()

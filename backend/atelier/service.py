@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import random
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from .broker import Broker
 from .clock import Clock
 from .domain import BoardState, Command, Context, DomainError, Event
 from .domain.model import Role
-from .store import Conflict, EventStore, StoredEvent
+from .store import Conflict, EventStore, StoredEvent, Unavailable
 from .store.repository import Append, hash_token
 from .writer import GroupWriter
 
@@ -23,7 +25,9 @@ log = logging.getLogger("atelier.service")
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in a room
 CODE_LENGTH = 6
-MAX_RETRIES = 8
+MAX_RETRIES = 8  # board codes drawn before giving up
+MAX_APPEND_ATTEMPTS = 50  # a command losing the race for a seq this often in a row gets `conflict`
+CLOSE_DRAIN_SECONDS = 10.0
 
 
 def new_code() -> str:
@@ -137,11 +141,22 @@ class BoardService:
         self._runtimes: OrderedDict[str, Runtime] = OrderedDict()
         self._loading: dict[str, asyncio.Lock] = {}
         self._cache_size = cache_size
+        self._closing = False
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def start(self) -> None:
         self.writer.start()
 
-    async def close(self) -> None:
+    async def close(self, timeout: float = CLOSE_DRAIN_SECONDS) -> None:
+        """Refuse new commands, let those in flight finish (commit and publish), then stop the writer.
+        Closing the writer first would cancel commands whose events may already be committing."""
+        self._closing = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        if self._in_flight:
+            log.warning("closing with %d command(s) still in flight", self._in_flight)
         await self.writer.close()
 
     def _context(self) -> Context:
@@ -189,6 +204,36 @@ class BoardService:
                 continue  # the code was taken: draw another
             return Created(board_id, code, participant_id, token)
         raise DomainError("conflict", "code")
+
+    async def import_board(self, *, state_json: dict, language: str) -> Created:
+        """A new board holding an exported board's content (already validated by the caller).
+
+        Created as usual first, so its log still starts with `board.created` and its facilitator's
+        join, then one `board.imported` event replaces everything but the code and adds that
+        facilitator to the imported participants."""
+        created = await self.create_board(title=state_json["title"], language=language)
+        event = domain.import_board(state_json)
+        rt = await self.runtime(created.board_id)
+        async with rt.lock:
+            for _ in range(MAX_APPEND_ATTEMPTS):
+                append = Append(
+                    board_id=created.board_id,
+                    first_seq=rt.seq + 1,
+                    events=[event],
+                    actor=created.participant_id,
+                    created_ms=self.clock.now_ms(),
+                )
+                try:
+                    await self.writer.submit(append)
+                except Conflict:
+                    await self.catch_up(rt)  # nobody else knows the code yet, but stay correct if so
+                    continue
+                stored = [StoredEvent(append.first_seq, event)]
+                self._fold(rt, stored)
+                await self._publish(created.board_id, stored)
+                await self._maybe_snapshot(rt)
+                return created
+        raise DomainError("conflict")
 
     async def join(self, *, board_id: str, name: str, organisation: str | None) -> tuple[str, str]:
         participant_id = new_id("p")
@@ -271,9 +316,37 @@ class BoardService:
         credential: tuple[str, str] | None = None,
     ) -> int:
         """Run one command; return the seq of its last event. Raises DomainError or Unavailable."""
+        if self._closing:
+            raise Unavailable("shutting down")  # the client retries on another process
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            return await self._execute(board_id, actor_id, cmd, cid=cid, credential=credential)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def _execute(
+        self,
+        board_id: str,
+        actor_id: str,
+        cmd: Command,
+        *,
+        cid: str | None,
+        credential: tuple[str, str] | None,
+    ) -> int:
+        # Per-board ordering is optimistic append, the same on SQLite and PostgreSQL and whatever the
+        # number of processes: decide against this process's copy of the board, then insert the events
+        # at seq = head + 1. The primary key (board_id, seq) lets exactly one writer have a given seq;
+        # a loser gets Conflict, folds what the winner committed (catch_up) and decides again, so every
+        # decision was made on the state it is appended to (no 4th dot when the budget is 3, seq
+        # contiguous, no duplicate). A refusal is likewise re-decided after catching up, so that a stale
+        # copy never refuses what the head allows. rt.lock only keeps this process's own commands for one board from
+        # racing each other. No row lock is held across processes.
         rt = await self.runtime(board_id)
         async with rt.lock:
-            for _ in range(MAX_RETRIES):
+            for attempt in range(MAX_APPEND_ATTEMPTS):
                 try:
                     events = domain.decide(rt.state, actor_id, cmd, self._context())
                 except DomainError:
@@ -283,6 +356,12 @@ class BoardService:
                         seq = await self.store.command_seq(board_id=board_id, actor=actor_id, cid=cid)
                         if seq is not None:
                             return seq
+                    # This copy may lag behind what another process committed (the phase moved on,
+                    # a dot was removed there): a refusal stands only once decided at the head.
+                    behind = rt.seq
+                    await self.catch_up(rt)
+                    if rt.seq != behind:
+                        continue
                     raise
                 append = Append(
                     board_id=board_id,
@@ -300,6 +379,9 @@ class BoardService:
                         seq = await self.store.command_seq(board_id=board_id, actor=actor_id, cid=cid)
                         if seq is not None:
                             return seq  # the same command, committed before: nothing changes
+                    if attempt >= 2:
+                        # Losing repeatedly to another process: step aside a little so both progress.
+                        await asyncio.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
                     await self.catch_up(rt)  # another process took this seq: decide again
                     continue
                 stored = [StoredEvent(append.first_seq + i, ev) for i, ev in enumerate(events)]

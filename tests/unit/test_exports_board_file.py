@@ -9,17 +9,27 @@ from typing import Any
 
 import orjson
 import pytest
+from pydantic import BaseModel
 
-from atelier.domain import BoardState, apply, create_board, import_board, initial
+from atelier.domain import BoardState, apply, create_board, import_board, initial, model
 from atelier.domain.model import SHEET_FIELDS, Participant
 from atelier.exports.board import board_json
 from atelier.exports.board_schema import (
     MAX_FILE_BYTES,
     BoardFileError,
+    ClosingModel,
+    GroupModel,
     NoteModel,
     ParticipantModel,
+    RemarkModel,
+    SettingsModel,
+    SheetFieldModel,
     SheetFieldsModel,
+    SheetModel,
+    SolutionModel,
     StateModel,
+    SubgroupModel,
+    TimerModel,
     read_board_file,
 )
 from tests.unit.exports_workshop import workshop
@@ -55,12 +65,30 @@ def test_importing_folds_into_an_equal_board_with_its_own_code_and_facilitator()
     assert dataclasses.replace(fresh, code=original.code) == original
 
 
-def test_the_schema_covers_every_field_of_the_state() -> None:
-    """A field added to BoardState must be added to the import schema too, or imports of new files fail."""
-    assert set(StateModel.model_fields) == {f.name for f in dataclasses.fields(BoardState)}
+@pytest.mark.parametrize(
+    ("part", "schema"),
+    [
+        (BoardState, StateModel),
+        (model.Participant, ParticipantModel),
+        (model.Timer, TimerModel),
+        (model.Settings, SettingsModel),
+        (model.Group, GroupModel),
+        (model.Solution, SolutionModel),
+        (model.Sheet, SheetModel),
+        (model.SheetField, SheetFieldModel),
+        (model.Remark, RemarkModel),
+        (model.Subgroup, SubgroupModel),
+        (model.ClosingAnswer, ClosingModel),
+    ],
+)
+def test_the_schema_covers_every_field_of_the_state(part: type, schema: type[BaseModel]) -> None:
+    """A field added to the state must be added to the import schema too, or no new export imports."""
+    assert set(schema.model_fields) == {f.name for f in dataclasses.fields(part)}
+
+
+def test_the_schema_covers_a_note_and_the_eight_sheet_fields() -> None:
     note = next(iter(workshop().state.notes.values())).public()
     assert {info.alias or name for name, info in NoteModel.model_fields.items()} == set(note)
-    assert set(ParticipantModel.model_fields) == {f.name for f in dataclasses.fields(Participant)}
     assert tuple(SheetFieldsModel.model_fields) == SHEET_FIELDS
 
 

@@ -7,10 +7,11 @@ import io
 import docx
 from odfdo import Document as OdfDocument
 
+from atelier.domain import model
 from atelier.domain.model import SHEET_FIELDS
 from atelier.exports import EXPORTS
 from atelier.exports.document import Document, Fields
-from atelier.exports.labels import SHEET_LABELS, date_text
+from atelier.exports.labels import COLOURS, ORGANISATIONS, REMARK_KINDS, SHEET_LABELS, WORDS, date_text
 from atelier.exports.report import agenda_rows, report_document, report_html, report_md, report_odt
 from atelier.exports.sheets import (
     programme_docx,
@@ -43,6 +44,14 @@ def docx_parts(data: bytes) -> tuple[str, list[list[list[str]]], str]:
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in doc.tables]
     footer = "\n".join(p.text for p in doc.sections[0].footer.paragraphs)
     return "\n".join(p.text for p in doc.paragraphs), tables, footer
+
+
+def test_every_word_exists_in_both_languages() -> None:
+    for table in (WORDS, SHEET_LABELS, COLOURS, ORGANISATIONS, REMARK_KINDS):
+        assert table["fr"].keys() == table["en"].keys()
+    assert set(SHEET_LABELS["fr"]) == set(SHEET_FIELDS)
+    assert set(ORGANISATIONS["fr"]) == set(model.ORGANISATION_KINDS)
+    assert set(COLOURS["fr"]) == set(model.COLORS)
 
 
 # --- dates and the agenda as run ---------------------------------------------------------------------
@@ -97,9 +106,9 @@ def test_report_md_holds_every_part_of_the_workshop() -> None:
     assert text.index("1\\. Un bus; numérique") < text.index("2\\. Permanences — 2 gommette(s)")
     assert "### Fiche action 1 : Bus numérique" in text and "### Fiche action 2 : Permanences itinérantes" in text
     assert "**Indicateurs de réussite**\n\n\\=100 personnes reçues" in text
-    assert "Pour\n\n- Très utile pour les seniors" in text
-    assert "Contre\n\n- Coût élevé" in text
-    assert "Suggestions d'amélioration\n\n- Mutualiser avec la CAF" in text
+    assert "##### Pour\n\n- Très utile pour les seniors" in text
+    assert "##### Contre\n\n- Coût élevé" in text
+    assert "##### Suggestions d'amélioration\n\n- Mutualiser avec la CAF" in text
     assert "### Ressenti" in text and "- Motivée — Awa\n- Content — Jean" in text
     assert "- Les autres structures — Léa" in text
     assert "## Prochaines étapes\n\nRédiger les fiches avant le 15 décembre" in text
@@ -110,7 +119,8 @@ def test_report_md_holds_every_part_of_the_workshop() -> None:
 
 def test_anonymity_holds_in_the_report() -> None:
     hidden = report_md(workshop().state, "fr", 0).decode()
-    assert "par Léa" not in hidden and "Mme Martin" not in hidden
+    assert "par Léa" not in hidden and "par Awa" not in hidden and "par Jean" not in hidden
+    assert "par Claire, pour Mme Martin" in hidden  # a facilitator's own note is never anonymous
     shown = report_md(workshop(anonymous=False).state, "fr", 0).decode()
     assert "bleu, par Léa, présentée" in shown and "par Claire, pour Mme Martin" in shown
     closing = report_md(workshop(anonymous_closing=True).state, "fr", 0).decode()
@@ -153,7 +163,12 @@ def test_report_odt_opens_and_credits_the_guide() -> None:
     assert all(label in text for label in SHEET_LABELS["fr"].values())
     footer = odt_footer(data)
     assert footer.startswith("Généré par Atelier\n") and GUIDE_FR in footer
-    assert OdfDocument(io.BytesIO(data)).get_language() == "fr-FR"
+    odf = OdfDocument(io.BytesIO(data))
+    assert odf.get_language() == "fr-FR"
+    # Headings are not numbered (the template's outline numbering is switched off).
+    levels = odf.styles.get_element("//text:outline-style").get_elements("text:outline-level-style")
+    assert levels and all(level.get_attribute("style:num-format") == "" for level in levels)
+    assert odf.body.get_tables()[0].get_attribute("table:style-name") == "AtelierTable"
 
 
 def test_a_board_without_an_axis_credits_only_the_tool() -> None:

@@ -51,12 +51,20 @@ def test_csv_never_starts_a_cell_with_a_formula_character() -> None:
     assert any(row[7] == "'=cmd|' /C calc'!A0" for row in parse_csv(notes_csv(w.state, "fr", w.now)))
 
 
-def test_anonymous_boards_export_no_author_and_no_for() -> None:
-    hidden = parse_csv(notes_csv(workshop().state, "fr", 0))
-    assert {row[5] for row in hidden[1:]} == {""} and {row[6] for row in hidden[1:]} == {""}
+def test_notes_written_anonymously_keep_their_author_hidden() -> None:
+    hidden = {row[1]: row for row in parse_csv(notes_csv(workshop().state, "fr", 0))[1:]}
+    assert {row[5] for text, row in hidden.items() if text != "Un numéro vert"} == {""}
+    # A facilitator's note is never anonymous, on the board or in the export; "for" is shown as on the board.
+    assert hidden["Un numéro vert"][5:7] == ["Claire", "Mme Martin"]
     shown = {row[1]: row for row in parse_csv(notes_csv(workshop(anonymous=False).state, "fr", 0))[1:]}
     assert shown[MIXED_NOTE][5] == "Léa"
-    assert shown["Un numéro vert"][5:7] == ["Claire", "Mme Martin"]
+
+
+def test_lifting_anonymity_later_names_the_authors_in_the_export_too() -> None:
+    w = workshop()
+    w.do(FAC, "board.configure", {"settings": {"anonymous": False}})
+    rows_ = {row[1]: row for row in parse_csv(notes_csv(w.state, "fr", 0))[1:]}
+    assert rows_[MIXED_NOTE][5] == "Léa" and rows_["'=SUM(A1)"][5] == "Jean"
 
 
 def test_columns_hold_translated_values_and_a_french_date() -> None:

@@ -8,8 +8,10 @@ import segno
 from fastapi import APIRouter, Depends, Request, Response
 
 from .. import domain
+from ..domain.copying import template_of
 from ..protocol import BoardCreate, Join
 from .deps import Services, bearer, board_id_for, caller, services
+from .errors import ApiError
 
 router = APIRouter(prefix="/api/boards")
 
@@ -26,6 +28,27 @@ async def create_board(body: BoardCreate, svc: Services = Depends(services)) -> 
         "facilitator_token": created.token,
         "title": body.title,
         "language": body.language,
+    }
+
+
+@router.post("/{code}/copy", status_code=201)
+async def copy_board(code: str, request: Request, svc: Services = Depends(services)) -> dict:
+    """A draft copy of this board's preparation, for the next workshop of the programme."""
+    token = bearer(request)
+    board_id = await board_id_for(svc, code)
+    viewer = await caller(svc, board_id, token)
+    if not domain.sees_everything(viewer):
+        raise ApiError("forbidden")
+    rt = await svc.boards.current(board_id)
+    state_json = template_of(rt.state)
+    created = await svc.boards.import_board(state_json=state_json, language=rt.state.language)
+    return {
+        "code": created.code,
+        "board_id": created.board_id,
+        "participant_id": created.participant_id,
+        "facilitator_token": created.token,
+        "title": rt.state.title,
+        "language": rt.state.language,
     }
 
 

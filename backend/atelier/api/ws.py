@@ -94,7 +94,11 @@ async def socket(websocket: WebSocket, code: str) -> None:
         await _refuse(websocket, "unauthorized", hello.lang)
         return
     participant_id = found[1]
-    rt = await svc.boards.current(board_id)
+    try:
+        rt = await svc.boards.current(board_id)
+    except Unavailable:
+        await _refuse(websocket, "unavailable", hello.lang)
+        return
     role = rt.state.role_of(participant_id)
     projector = hello.view == "projector"
     if projector and role not in domain.model.FACILITATORS:
@@ -119,7 +123,12 @@ async def socket(websocket: WebSocket, code: str) -> None:
         )
         return msg, current.seq
 
-    await svc.hub.register(board_id, client, welcome)
+    try:
+        await svc.hub.register(board_id, client, welcome)
+    except Unavailable:
+        await client.stop()
+        await _refuse(websocket, "unavailable", hello.lang)
+        return
     limiter = RateLimit(settings.rate_per_second, settings.rate_burst)
     try:
         while not client.closed:

@@ -45,20 +45,27 @@ class RedisBroker:
             retry=Retry(NoBackoff(), 0),
         )
         self._queues: dict[str, set[asyncio.Queue[bytes]]] = defaultdict(set)
-        self._confirm: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
+        self._confirm: dict[str, list[asyncio.Future[None]]] = {}
         self._pubsub: PubSub | None = None  # set while connected
+        self._on_server: set[str] = set()  # channels SUBSCRIBEd on the current connection
+        self._commands = asyncio.Lock()  # SUBSCRIBE/UNSUBSCRIBE reach Redis in the order decided
         # Keeps the connection subscribed (and so readable) even when this process has no room open.
         self._control = f"atelier:broker:{secrets.token_hex(8)}"
         self._task: asyncio.Task[None] | None = None
         self._down_since_logged = False
         self._publish_retry_at = 0.0
+        self._first_connection = asyncio.Event()
 
     @property
     def connected(self) -> bool:
         return self._pubsub is not None
 
     async def start(self) -> None:
+        """Connect before serving when Redis is there; when it is not, serve anyway (from the database,
+        /readyz saying not ready) and keep trying in the background."""
         self._task = asyncio.create_task(self._run(), name="atelier-redis-reader")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._first_connection.wait(), SUBSCRIBE_WAIT)
 
     async def close(self) -> None:
         if self._task:
@@ -81,7 +88,11 @@ class RedisBroker:
         # cost every command a connect timeout, and a Redis that is back must be used again soon.
         if self._pubsub is not None or now >= self._publish_retry_at:
             try:
-                await self._client.publish(channel, message)
+                try:
+                    await self._client.publish(channel, message)
+                except redis.ConnectionError:
+                    # After Redis restarts, the pool may hand out a connection it closed: once more.
+                    await self._client.publish(channel, message)
                 return
             except (redis.RedisError, OSError):
                 self._publish_retry_at = now + 1.0
@@ -93,14 +104,9 @@ class RedisBroker:
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[bytes]]:
         queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE_LIMIT)
-        first = not self._queues.get(channel)
         self._queues[channel].add(queue)
         try:
-            pubsub = self._pubsub
-            if first and pubsub is not None:
-                await self._subscribe_now(pubsub, channel)
-            # When disconnected, the reader subscribes every registered channel on reconnecting and
-            # sends RESYNC then; the subscriber reads the database meanwhile.
+            await self._ensure_subscribed(channel)
 
             async def messages() -> AsyncIterator[bytes]:
                 while True:
@@ -113,27 +119,43 @@ class RedisBroker:
                 subscribers.discard(queue)
                 if not subscribers:
                     del self._queues[channel]
-                    pubsub = self._pubsub
-                    if pubsub is not None:
-                        with contextlib.suppress(Exception):
-                            await pubsub.unsubscribe(channel)
+            await self._drop_if_unused(channel)
 
-    async def _subscribe_now(self, pubsub: PubSub, channel: str) -> None:
-        """SUBSCRIBE and wait for Redis to confirm it, so that a caller who reads the database next
-        cannot miss a message published in between."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._confirm[channel].append(future)
-        try:
-            await pubsub.subscribe(channel)
-            await asyncio.wait_for(asyncio.shield(future), SUBSCRIBE_WAIT)
-        except (TimeoutError, redis.RedisError, OSError):
-            pass  # the reader notices the outage; RESYNC follows the resubscription
-        finally:
+    async def _ensure_subscribed(self, channel: str) -> None:
+        """SUBSCRIBE if this connection is not subscribed yet, then wait for Redis to confirm, so that
+        a caller who reads the database next cannot miss a message published in between. When
+        disconnected, return at once: the reader subscribes every registered channel on reconnecting
+        and sends RESYNC then, and the subscriber reads the database meanwhile."""
+        async with self._commands:
+            pubsub = self._pubsub
+            if pubsub is None:
+                return
             waiting = self._confirm.get(channel)
-            if waiting and future in waiting:
-                waiting.remove(future)
-                if not waiting:
-                    del self._confirm[channel]
+            if channel not in self._on_server:
+                pending: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                self._confirm.setdefault(channel, []).append(pending)
+                self._on_server.add(channel)
+                try:
+                    await pubsub.subscribe(channel)
+                except (redis.RedisError, OSError):
+                    return  # the reader notices the outage; RESYNC follows the resubscription
+            elif waiting:
+                pending = waiting[0]  # someone else's SUBSCRIBE of this channel is on its way
+            else:
+                return  # confirmed already
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(pending), SUBSCRIBE_WAIT)
+
+    async def _drop_if_unused(self, channel: str) -> None:
+        # Under the same lock as SUBSCRIBE: an UNSUBSCRIBE overtaking a newer SUBSCRIBE would leave a
+        # room deaf until the next outage.
+        async with self._commands:
+            pubsub = self._pubsub
+            if channel in self._queues or channel not in self._on_server or pubsub is None:
+                return
+            self._on_server.discard(channel)
+            with contextlib.suppress(Exception):
+                await pubsub.unsubscribe(channel)
 
     def _dispatch(self, channel: str, message: bytes) -> None:
         for queue in list(self._queues.get(channel, ())):
@@ -156,11 +178,12 @@ class RedisBroker:
             pubsub = self._client.pubsub()
             try:
                 await pubsub.connect()
-                # Published and snapshotted together, with no await between: a subscriber arriving
-                # after this sends its own SUBSCRIBE, one arriving before is in the list.
-                self._pubsub = pubsub
-                channels = list(self._queues)
-                await pubsub.subscribe(self._control, *channels)
+                async with self._commands:
+                    # Published and listed together: a subscriber arriving after this sends its own
+                    # SUBSCRIBE, one arriving before is in the list.
+                    self._pubsub = pubsub
+                    self._on_server = set(self._queues)
+                    await pubsub.subscribe(self._control, *self._on_server)
                 last_seen = loop.time()
                 pinged = False
                 while True:
@@ -180,6 +203,7 @@ class RedisBroker:
                             log.warning("redis reachable again; rooms catch up from the database")
                         self._down_since_logged = False
                         self._publish_retry_at = 0.0
+                        self._first_connection.set()
                         delay = BACKOFF_FIRST
             except asyncio.CancelledError:
                 self._pubsub = None
@@ -196,6 +220,7 @@ class RedisBroker:
                 for future in waiting:
                     if not future.done():
                         future.set_result(None)
+            self._confirm.clear()
             await asyncio.sleep(delay)
             delay = min(delay * 2, BACKOFF_MAX)
 
@@ -208,7 +233,7 @@ class RedisBroker:
         if kind == "message":
             self._dispatch(channel, message["data"])
         elif kind == "subscribe":
-            waiting = self._confirm.get(channel)
+            waiting = self._confirm.pop(channel, None)
             if waiting:
                 for future in waiting:
                     if not future.done():

@@ -31,4 +31,8 @@ def make_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # pre_ping and a short connect timeout: after PostgreSQL restarts, stale pooled connections are
+    # replaced instead of failing a command, and while it is down a command fails fast as `unavailable`.
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, connect_args={"timeout": 5}
+    )

@@ -58,3 +58,15 @@ class SnapshotRow(SQLModel, table=True):
     board_id: str = Field(primary_key=True, foreign_key="board.id", max_length=40)
     seq: int = Field(primary_key=True)
     state: str
+
+
+class ProgrammeRow(SQLModel, table=True):
+    """3–4 workshops whose action sheets export together, behind one token (stored as its SHA-256)."""
+
+    __tablename__ = "programme"
+
+    id: str = Field(primary_key=True, max_length=40)
+    title: str = Field(max_length=120)
+    token_hash: str = Field(max_length=64)
+    board_ids: str  # JSON list, in the order the workshops were given
+    created_ms: int = Field(sa_type=BigInteger)

@@ -15,7 +15,14 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+# Any constant shared by every process: replicas that start together take turns to migrate.
+MIGRATION_LOCK = 0x41_54_45_4C  # "ATEL"
+
+
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Held until the migration transaction commits; the next process then finds the schema at head.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -1,0 +1,64 @@
+"""A small document model (headings, paragraphs, lists, tables) that every format writer renders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Characters XML 1.0 cannot hold (ODT and DOCX are XML): a group title may carry one, since only
+# note-like texts are cleaned on input. Dropping them beats failing the whole export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe(text: str) -> str:
+    return _NOT_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 is a section of the document; the document's own title is above it
+    text: str
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str  # may hold newlines: each becomes a line break
+    muted: bool = False  # a hint or an empty-section notice, shown less prominently
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labelled texts, such as the eight fields of an action sheet."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Para | Bullets | Table | Fields | PageBreak
+
+
+@dataclass
+class Document:
+    title: str
+    lang: str
+    blocks: list[Block] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+    def add(self, *blocks: Block) -> Document:
+        self.blocks.extend(blocks)
+        return self
