@@ -277,7 +277,8 @@ def _released(state: BoardState, data: dict[str, Any]) -> None:
 @folds("subgroups.split")
 def _split(state: BoardState, data: dict[str, Any]) -> None:
     state.subgroup_mode = data["mode"]
-    state.subgroups = {g["id"]: Subgroup(**g) for g in data["subgroups"]}
+    # Lists are copied: the state is mutated later, the event's data must never change with it.
+    state.subgroups = {g["id"]: Subgroup(**{**g, "members": list(g["members"])}) for g in data["subgroups"]}
 
 
 @folds("subgroup.assigned")

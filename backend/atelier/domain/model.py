@@ -263,12 +263,21 @@ class BoardState:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BoardState:
         fields = dict(data)
+        for name in ("phases", "links", "queue", "phase_log"):
+            fields[name] = [dict(item) for item in fields.get(name, [])]
+        fields["questions"] = list(fields.get("questions", []))
+        fields["votes"] = {pid: dict(per) for pid, per in fields.get("votes", {}).items()}
+        fields["personas"] = dict(fields.get("personas", {}))
+        fields["done"] = {phase: list(ids) for phase, ids in fields.get("done", {}).items()}
         fields["timer"] = Timer(**fields["timer"])
         fields["speaker_timer"] = Timer(**fields.get("speaker_timer", {}))
         fields["settings"] = Settings(**fields.get("settings", {}))
         fields["participants"] = {k: Participant(**v) for k, v in fields["participants"].items()}
         fields["notes"] = {k: Note.from_public(v) for k, v in fields["notes"].items()}
-        fields["groups"] = {k: Group(**v) for k, v in fields.get("groups", {}).items()}
+        # Every list is copied: the state is mutated in place later, and its source must not change.
+        fields["groups"] = {
+            k: Group(**{**v, "note_ids": list(v["note_ids"])}) for k, v in fields.get("groups", {}).items()
+        }
         fields["solutions"] = {k: Solution(**v) for k, v in fields.get("solutions", {}).items()}
         fields["sheets"] = {
             k: Sheet(
@@ -280,6 +289,8 @@ class BoardState:
             for k, v in fields.get("sheets", {}).items()
         }
         fields["remarks"] = {k: Remark(**v) for k, v in fields.get("remarks", {}).items()}
-        fields["subgroups"] = {k: Subgroup(**v) for k, v in fields.get("subgroups", {}).items()}
+        fields["subgroups"] = {
+            k: Subgroup(**{**v, "members": list(v["members"])}) for k, v in fields.get("subgroups", {}).items()
+        }
         fields["closing"] = {k: ClosingAnswer(**v) for k, v in fields.get("closing", {}).items()}
         return cls(**fields)
