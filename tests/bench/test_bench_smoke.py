@@ -1,0 +1,60 @@
+"""Smoke run of the benchmark harness: it completes, times every delivery, and counts no error.
+
+Speed is not asserted here (the machine is shared; figures belong in docs/performance.md): this only
+proves that the generator, the ceiling and the CLI work end to end on a small plenary.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quick_plenary_against_atelier_and_ceiling(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.bench.run", "--scenario", "plenary", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = orjson.loads(out.read_bytes())
+    assert report["machine"]["nproc"] >= 1
+    plenary = report["results"]["plenary"]
+    for target in ("atelier", "ceiling"):
+        result = plenary[target]
+        assert not result.get("failed"), result
+        assert result["connected"] == result["participants"] + 1  # and the facilitator
+        assert result["sent_stamped"] > 0
+        # Every stamped note reached every reader in the room, and each delivery was timed.
+        assert result["expected_deliveries"] == result["sent_stamped"] * result["connected"]
+        assert result["recorded_deliveries"] == result["expected_deliveries"]
+        assert result["latency_ms"]["count"] == result["expected_deliveries"]
+        assert result["acks"] == result["sent_stamped"]
+        assert result["errors"] == 0, result
+    assert "plenary" in proc.stdout and "atelier/ceiling" in proc.stdout
+
+
+def test_quick_persistence_in_process(tmp_path: Path) -> None:
+    out = tmp_path / "persist.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.bench.run", "--scenario", "persist", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = orjson.loads(out.read_bytes())["results"]["persist"]["atelier"]
+    assert result["commands"] > 0
+    assert result["execute_ms"]["count"] == result["commands"]
+    assert result["errors"] == 0, result
