@@ -37,6 +37,17 @@ class StoredEvent:
     event: Event
 
 
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    cause = getattr(orig, "__cause__", None)
+    state = state or getattr(cause, "sqlstate", None)
+    return state in RETRYABLE_SQLSTATES
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -56,6 +67,37 @@ def _row_to_event(row: Any) -> StoredEvent:
             subjects=tuple(orjson.loads(row.subjects)) if row.subjects else (),
         ),
     )
+
+
+def _event_rows(item: Append) -> list[dict[str, Any]]:
+    return [
+        {
+            "board_id": item.board_id,
+            "seq": item.first_seq + i,
+            "name": ev.name,
+            "data": _dumps(ev.data),
+            "restricted": ev.restricted,
+            "public": _dumps(ev.public) if ev.restricted and ev.public is not None else None,
+            "subjects": _dumps(list(ev.subjects)) if ev.subjects else None,
+            "actor": item.actor,
+            "created_ms": item.created_ms,
+        }
+        for i, ev in enumerate(item.events)
+    ]
+
+
+def _command_row(item: Append) -> dict[str, Any] | None:
+    if item.cid is None or item.actor is None:
+        return None
+    last = item.first_seq + len(item.events) - 1
+    return {"board_id": item.board_id, "actor": item.actor, "cid": item.cid, "seq": last}
+
+
+def _credential_row(item: Append) -> dict[str, Any] | None:
+    if item.credential is None:
+        return None
+    token_hash, participant_id = item.credential
+    return {"token_hash": token_hash, "board_id": item.board_id, "participant_id": participant_id}
 
 
 @dataclass(frozen=True)
@@ -82,12 +124,16 @@ class EventStore:
                 yield conn
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from None
-        except (OperationalError, InterfaceError, OSError) as exc:
-            raise Unavailable(type(exc).__name__) from None
         except DBAPIError as exc:
-            if exc.connection_invalidated:
+            if _retryable(exc):
+                # A deadlock or serialisation failure rolled the whole transaction back: nothing was
+                # written, and trying again (one command at a time) is what PostgreSQL asks for.
+                raise Conflict(type(exc).__name__) from None
+            if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
                 raise Unavailable(type(exc).__name__) from None
             raise
+        except OSError as exc:
+            raise Unavailable(type(exc).__name__) from None
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
@@ -141,8 +187,7 @@ class EventStore:
                 return [exc]
         try:
             async with self._begin() as conn:
-                for item in appends:
-                    await self._write(conn, item)
+                await self._write_all(conn, appends)
             return [None] * len(appends)
         except Conflict:
             outcomes: list[Exception | None] = []
@@ -156,32 +201,21 @@ class EventStore:
         except Unavailable as exc:
             return [exc] * len(appends)
 
+    async def _write_all(self, conn: AsyncConnection, appends: Sequence[Append]) -> None:
+        """Every append of a group in one statement per table, in (board, seq) order: two processes'
+        groups then take PostgreSQL's index locks in the same order and cannot deadlock."""
+        ordered = sorted(appends, key=lambda a: (a.board_id, a.first_seq))
+        events = [row for item in ordered for row in _event_rows(item)]
+        commands = [row for item in ordered if (row := _command_row(item)) is not None]
+        credentials = [row for item in ordered if (row := _credential_row(item)) is not None]
+        await conn.execute(insert(E), events)
+        if commands:
+            await conn.execute(insert(C), commands)
+        if credentials:
+            await conn.execute(insert(K), credentials)
+
     async def _write(self, conn: AsyncConnection, item: Append) -> None:
-        rows = [
-            {
-                "board_id": item.board_id,
-                "seq": item.first_seq + i,
-                "name": ev.name,
-                "data": _dumps(ev.data),
-                "restricted": ev.restricted,
-                "public": _dumps(ev.public) if ev.restricted and ev.public is not None else None,
-                "subjects": _dumps(list(ev.subjects)) if ev.subjects else None,
-                "actor": item.actor,
-                "created_ms": item.created_ms,
-            }
-            for i, ev in enumerate(item.events)
-        ]
-        await conn.execute(insert(E), rows)
-        if item.cid is not None and item.actor is not None:
-            last = item.first_seq + len(item.events) - 1
-            await conn.execute(
-                insert(C).values(board_id=item.board_id, actor=item.actor, cid=item.cid, seq=last)
-            )
-        if item.credential is not None:
-            token_hash, participant_id = item.credential
-            await conn.execute(
-                insert(K).values(token_hash=token_hash, board_id=item.board_id, participant_id=participant_id)
-            )
+        await self._write_all(conn, [item])
 
     async def events_after(self, *, board_id: str, seq: int, limit: int | None = None) -> list[StoredEvent]:
         query = select(E).where(E.c.board_id == board_id, E.c.seq > seq).order_by(E.c.seq)
