@@ -8,6 +8,7 @@ import logging
 import random
 import secrets
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 import orjson
@@ -28,6 +29,14 @@ CODE_LENGTH = 6
 MAX_RETRIES = 8  # board codes drawn before giving up
 MAX_APPEND_ATTEMPTS = 50  # a command losing the race for a seq this often in a row gets `conflict`
 CLOSE_DRAIN_SECONDS = 10.0
+
+
+MAX_BATCH = 256  # commands of one board decided and committed together
+
+
+def _settle_error(item: Pending, exc: Exception) -> None:
+    if not item.future.done():
+        item.future.set_exception(exc)
 
 
 def new_code() -> str:
@@ -113,6 +122,19 @@ class Runtime:
     seq: int
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     snapshot_seq: int = 0
+    # Commands waiting for this board's lock; whoever holds it answers them all in one transaction.
+    queue: list[Pending] = field(default_factory=list)
+    stale: bool = False  # the copy holds uncommitted decisions and must be reloaded before use
+    drainer: asyncio.Task[None] | None = None
+
+
+@dataclass
+class Pending:
+    actor_id: str
+    cmd: Command
+    cid: str | None
+    credential: tuple[str, str] | None
+    future: asyncio.Future[int]
 
 
 @dataclass(frozen=True)
@@ -295,6 +317,9 @@ class BoardService:
 
     async def catch_up(self, rt: Runtime) -> None:
         """Fold what other processes committed since this one last looked."""
+        if rt.stale:
+            await self._reload(rt)
+            return
         self._fold(rt, await self.store.events_after(board_id=rt.board_id, seq=rt.seq))
 
     async def current(self, board_id: str) -> Runtime:
@@ -336,6 +361,131 @@ class BoardService:
         cid: str | None,
         credential: tuple[str, str] | None,
     ) -> int:
+        rt = await self.runtime(board_id)
+        item = Pending(actor_id, cmd, cid, credential, asyncio.get_running_loop().create_future())
+        # An answer nobody waits for any more (the socket closed) must not be logged as lost.
+        item.future.add_done_callback(lambda f: f.cancelled() or f.exception())
+        rt.queue.append(item)
+        # The draining runs in its own task: a caller that goes away (its socket closed) must not
+        # interrupt the answers of the others it was serving.
+        if rt.drainer is None or rt.drainer.done():
+            rt.drainer = asyncio.create_task(self._drain_task(rt), name=f"atelier-drain-{board_id}")
+        return await item.future
+
+    async def _drain_task(self, rt: Runtime) -> None:
+        try:
+            async with rt.lock:
+                await self._drain(rt)
+        except BaseException as exc:
+            failure = exc if isinstance(exc, Exception) else Unavailable("shutting down")
+            for item in rt.queue:
+                _settle_error(item, failure)
+            rt.queue.clear()
+            raise
+
+    async def _drain(self, rt: Runtime) -> None:
+        """Answer every command waiting for this board, in arrival order. Holding the lock across a
+        commit caps a room at one transaction at a time, so the commands that queued meanwhile are
+        decided together and committed in one transaction (a burst of 200 votes is a few commits)."""
+        while rt.queue:
+            batch = rt.queue[:MAX_BATCH]
+            del rt.queue[: len(batch)]
+            if rt.stale:
+                try:
+                    await self._reload(rt)
+                except Exception as exc:
+                    for item in batch:
+                        _settle_error(item, exc)
+                    continue
+            if len(batch) == 1:
+                await self._settle(batch[0], self._execute_one(rt, batch[0]))
+            else:
+                await self._execute_batch(rt, batch)
+
+    async def _settle(self, item: Pending, work: Awaitable[int]) -> None:
+        try:
+            seq = await work
+        except Exception as exc:
+            _settle_error(item, exc)
+        else:
+            if not item.future.done():
+                item.future.set_result(seq)
+
+    async def _reload(self, rt: Runtime) -> None:
+        """Forget uncommitted decisions: fold the board again from the database."""
+        rt.stale = True
+        fresh = await self._load(rt.board_id)
+        rt.state, rt.seq, rt.snapshot_seq = fresh.state, fresh.seq, fresh.snapshot_seq
+        rt.stale = False
+
+    async def _execute_batch(self, rt: Runtime, batch: list[Pending]) -> None:
+        """Decide a run of commands on the board in turn, commit them in one transaction, then answer.
+        Anything unusual (a refusal, a cid seen twice, a conflict with another process) is answered
+        by the one-command path, which re-checks at the database's head."""
+        alone: list[Pending] = []
+        answered: list[tuple[Pending, int]] = []
+        appends: list[Append] = []
+        stored_all: list[StoredEvent] = []
+        try:
+            keys = [(item.actor_id, item.cid) for item in batch if item.cid is not None]
+            known = await self.store.command_seqs(board_id=rt.board_id, keys=keys)
+            seen: set[tuple[str, str]] = set()
+            ctx = self._context()
+            for item in batch:
+                key = (item.actor_id, item.cid or "")
+                if item.cid is not None and key in known:
+                    answered.append((item, known[key]))
+                    continue
+                if item.cid is not None and key in seen:
+                    alone.append(item)
+                    continue
+                try:
+                    events = domain.decide(rt.state, item.actor_id, item.cmd, ctx)
+                except DomainError:
+                    alone.append(item)
+                    continue
+                stored = [StoredEvent(rt.seq + 1 + i, ev) for i, ev in enumerate(events)]
+                rt.stale = True  # decisions folded before their commit
+                appends.append(
+                    Append(
+                        board_id=rt.board_id,
+                        first_seq=rt.seq + 1,
+                        events=events,
+                        actor=item.actor_id,
+                        created_ms=ctx.now_ms,
+                        cid=item.cid,
+                        credential=item.credential,
+                    )
+                )
+                self._fold(rt, stored)
+                stored_all.extend(stored)
+                answered.append((item, rt.seq))
+                if item.cid is not None:
+                    seen.add(key)
+            if appends:
+                await self.writer.submit_unit(appends)
+            rt.stale = False
+        except Exception:
+            # Nothing of this run was committed: start again from the database, one command at a time.
+            try:
+                await self._reload(rt)
+            except Exception as exc:
+                for item in batch:
+                    _settle_error(item, exc)
+                return
+            for item in batch:
+                await self._settle(item, self._execute_one(rt, item))
+            return
+        for item, seq in answered:
+            if not item.future.done():
+                item.future.set_result(seq)
+        if stored_all:
+            await self._publish(rt.board_id, stored_all)
+            await self._maybe_snapshot(rt)
+        for item in alone:
+            await self._settle(item, self._execute_one(rt, item))
+
+    async def _execute_one(self, rt: Runtime, item: Pending) -> int:
         # Per-board ordering is optimistic append, the same on SQLite and PostgreSQL and whatever the
         # number of processes: decide against this process's copy of the board, then insert the events
         # at seq = head + 1. The primary key (board_id, seq) lets exactly one writer have a given seq;
@@ -344,52 +494,50 @@ class BoardService:
         # contiguous, no duplicate). A refusal is likewise re-decided after catching up, so that a stale
         # copy never refuses what the head allows. rt.lock only keeps this process's own commands for one board from
         # racing each other. No row lock is held across processes.
-        rt = await self.runtime(board_id)
-        async with rt.lock:
-            for attempt in range(MAX_APPEND_ATTEMPTS):
-                try:
-                    events = domain.decide(rt.state, actor_id, cmd, self._context())
-                except DomainError:
-                    # A resent command that already succeeded must get its first answer, even if
-                    # deciding it again now would fail (e.g. the last dot of a budget).
-                    if cid is not None:
-                        seq = await self.store.command_seq(board_id=board_id, actor=actor_id, cid=cid)
-                        if seq is not None:
-                            return seq
-                    # This copy may lag behind what another process committed (the phase moved on,
-                    # a dot was removed there): a refusal stands only once decided at the head.
-                    behind = rt.seq
-                    await self.catch_up(rt)
-                    if rt.seq != behind:
-                        continue
-                    raise
-                append = Append(
-                    board_id=board_id,
-                    first_seq=rt.seq + 1,
-                    events=events,
-                    actor=actor_id,
-                    created_ms=self.clock.now_ms(),
-                    cid=cid,
-                    credential=credential,
-                )
-                try:
-                    await self.writer.submit(append)
-                except Conflict:
-                    if cid is not None:
-                        seq = await self.store.command_seq(board_id=board_id, actor=actor_id, cid=cid)
-                        if seq is not None:
-                            return seq  # the same command, committed before: nothing changes
-                    if attempt >= 2:
-                        # Losing repeatedly to another process: step aside a little so both progress.
-                        await asyncio.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
-                    await self.catch_up(rt)  # another process took this seq: decide again
+        for attempt in range(MAX_APPEND_ATTEMPTS):
+            try:
+                events = domain.decide(rt.state, item.actor_id, item.cmd, self._context())
+            except DomainError:
+                # A resent command that already succeeded must get its first answer, even if
+                # deciding it again now would fail (e.g. the last dot of a budget).
+                if item.cid is not None:
+                    seq = await self.store.command_seq(board_id=rt.board_id, actor=item.actor_id, cid=item.cid)
+                    if seq is not None:
+                        return seq
+                # This copy may lag behind what another process committed (the phase moved on,
+                # a dot was removed there): a refusal stands only once decided at the head.
+                behind = rt.seq
+                await self.catch_up(rt)
+                if rt.seq != behind:
                     continue
-                stored = [StoredEvent(append.first_seq + i, ev) for i, ev in enumerate(events)]
-                self._fold(rt, stored)
-                await self._publish(board_id, stored)
-                await self._maybe_snapshot(rt)
-                return rt.seq
-            raise DomainError("conflict")
+                raise
+            append = Append(
+                board_id=rt.board_id,
+                first_seq=rt.seq + 1,
+                events=events,
+                actor=item.actor_id,
+                created_ms=self.clock.now_ms(),
+                cid=item.cid,
+                credential=item.credential,
+            )
+            try:
+                await self.writer.submit(append)
+            except Conflict:
+                if item.cid is not None:
+                    seq = await self.store.command_seq(board_id=rt.board_id, actor=item.actor_id, cid=item.cid)
+                    if seq is not None:
+                        return seq  # the same command, committed before: nothing changes
+                if attempt >= 2:
+                    # Losing repeatedly to another process: step aside a little so both progress.
+                    await asyncio.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
+                await self.catch_up(rt)  # another process took this seq: decide again
+                continue
+            stored = [StoredEvent(append.first_seq + i, ev) for i, ev in enumerate(events)]
+            self._fold(rt, stored)
+            await self._publish(rt.board_id, stored)
+            await self._maybe_snapshot(rt)
+            return rt.seq
+        raise DomainError("conflict")
 
     async def _publish(self, board_id: str, stored: list[StoredEvent]) -> None:
         try:

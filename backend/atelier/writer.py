@@ -17,7 +17,7 @@ class GroupWriter:
 
     def __init__(self, store: EventStore) -> None:
         self.store = store
-        self._queue: asyncio.Queue[tuple[Append, asyncio.Future[None]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[list[Append], asyncio.Future[None]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -35,8 +35,12 @@ class GroupWriter:
 
     async def submit(self, append: Append) -> None:
         """Return once `append` is committed; raise Conflict or Unavailable if it was not."""
+        await self.submit_unit([append])
+
+    async def submit_unit(self, appends: list[Append]) -> None:
+        """Commit `appends` together, all or nothing (one board's run of commands)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((append, future))
+        await self._queue.put((appends, future))
         await future
 
     async def _run(self) -> None:

@@ -176,30 +176,33 @@ class EventStore:
         async with self._begin() as conn:
             await self._write(conn, append)
 
-    async def append_many(self, appends: Sequence[Append]) -> list[Exception | None]:
-        """Group commit: many commands' events in one transaction. If the group fails, each is
-        retried alone so that one conflict does not sink the others. Returns an outcome each."""
-        if len(appends) == 1:
+    async def append_many(self, units: Sequence[Sequence[Append]]) -> list[Exception | None]:
+        """Group commit: many commands' events in one transaction. A unit (one command, or one board's
+        run of commands) commits whole or not at all; if the group fails, each unit is retried alone so
+        that one conflict does not sink the others. Returns an outcome per unit."""
+        if len(units) == 1:
             try:
-                await self.append(appends[0])
+                async with self._begin() as conn:
+                    await self._write_all(conn, units[0])
                 return [None]
             except (Conflict, Unavailable) as exc:
                 return [exc]
         try:
             async with self._begin() as conn:
-                await self._write_all(conn, appends)
-            return [None] * len(appends)
+                await self._write_all(conn, [item for unit in units for item in unit])
+            return [None] * len(units)
         except Conflict:
             outcomes: list[Exception | None] = []
-            for item in appends:
+            for unit in units:
                 try:
-                    await self.append(item)
+                    async with self._begin() as conn:
+                        await self._write_all(conn, unit)
                     outcomes.append(None)
                 except (Conflict, Unavailable) as exc:
                     outcomes.append(exc)
             return outcomes
         except Unavailable as exc:
-            return [exc] * len(appends)
+            return [exc] * len(units)
 
     async def _write_all(self, conn: AsyncConnection, appends: Sequence[Append]) -> None:
         """Every append of a group in one statement per table, in (board, seq) order: two processes'
@@ -257,6 +260,17 @@ class EventStore:
             await conn.execute(insert(S).values(board_id=board_id, seq=seq, state=_dumps(state.to_json())))
 
     # --- idempotency and credentials -------------------------------------------------------
+
+    async def command_seqs(self, *, board_id: str, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The first answers of already-accepted commands among (actor, cid) pairs, in one read."""
+        if not keys:
+            return {}
+        cids = sorted({cid for _, cid in keys})
+        query = select(C.c.actor, C.c.cid, C.c.seq).where(C.c.board_id == board_id, C.c.cid.in_(cids))
+        async with self._read() as conn:
+            rows = (await conn.execute(query)).all()
+        wanted = set(keys)
+        return {(r.actor, r.cid): r.seq for r in rows if (r.actor, r.cid) in wanted}
 
     async def command_seq(self, *, board_id: str, actor: str, cid: str) -> int | None:
         query = select(C.c.seq).where(C.c.board_id == board_id, C.c.actor == actor, C.c.cid == cid)
