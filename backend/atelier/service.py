@@ -427,8 +427,10 @@ class BoardService:
         appends: list[Append] = []
         stored_all: list[StoredEvent] = []
         try:
-            keys = [(item.actor_id, item.cid) for item in batch if item.cid is not None]
-            known = await self.store.command_seqs(board_id=rt.board_id, keys=keys)
+            # A resent cid is not looked up beforehand (a read per run would cost more than resends
+            # ever do): if it was accepted before, its insert fails the run, which then goes one
+            # command at a time, where the first answer is found and returned.
+            known: dict[tuple[str, str], int] = {}
             seen: set[tuple[str, str]] = set()
             ctx = self._context()
             for item in batch:
