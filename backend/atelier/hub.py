@@ -28,6 +28,7 @@ CLOSE_REASONS = {
     CLOSE_POLICY: "policy",
     CLOSE_RELOAD: "reload",
 }
+PRESENCE_COALESCE_SECONDS = 0.25
 PRESENCE_MAX_SECONDS = 5.0  # presence is announced at least this often, whatever the heartbeat
 
 
@@ -119,6 +120,7 @@ class Room:
         self.deps = deps
         self._presence_service = presence
         self.presence: BoardPresence | None = None
+        self._presence_flush: asyncio.TimerHandle | None = None
         self.clients: set[Client] = set()
         self.delivered_seq = 0
         # Held while delivering and while a client registers, so that a newcomer's starting seq and
@@ -135,6 +137,8 @@ class Room:
         await self._ready.wait()
 
     async def stop(self) -> None:
+        if self._presence_flush is not None:
+            self._presence_flush.cancel()
         for task in (self._task, self._beat):
             if task:
                 task.cancel()
@@ -227,7 +231,15 @@ class Room:
         return self.presence.online if self.presence is not None else self.local_online()
 
     def _presence_changed(self, online: list[str]) -> None:
-        self.broadcast(protocol.encode(protocol.presence(online)))
+        """Broadcast who is online at most four times a second: a thousand people arriving at once
+        would otherwise each send everyone the whole list (a million frames)."""
+        if self._presence_flush is None:
+            loop = asyncio.get_running_loop()
+            self._presence_flush = loop.call_later(PRESENCE_COALESCE_SECONDS, self._flush_presence)
+
+    def _flush_presence(self) -> None:
+        self._presence_flush = None
+        self.broadcast(protocol.encode(protocol.presence(self.online())))
 
 
 class Hub:

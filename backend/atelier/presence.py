@@ -18,6 +18,9 @@ log = logging.getLogger("atelier.presence")
 EXPIRY_BEATS = 3  # a process silent for this many beats is gone (killed, or cut off)
 
 
+COALESCE_SECONDS = 0.25
+
+
 def presence_channel(board_id: str) -> str:
     return f"atelier:presence:{board_id}"
 
@@ -85,6 +88,7 @@ class BoardPresence:
         self._ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sending: set[asyncio.Task[None]] = set()
+        self._scheduled = False
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name=f"atelier-presence-{self.board_id}")
@@ -150,6 +154,15 @@ class BoardPresence:
             log.debug("presence announcement failed on board %s", self.board_id)
 
     def _announce_soon(self) -> None:
+        """One announcement per quarter second at most: when a plenary of a thousand joins at once,
+        each arrival must not publish the whole (growing) list again."""
+        if self._scheduled:
+            return
+        self._scheduled = True
+        asyncio.get_running_loop().call_later(COALESCE_SECONDS, self._announce_now)
+
+    def _announce_now(self) -> None:
+        self._scheduled = False
         task = asyncio.create_task(self.announce())
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)

@@ -70,9 +70,17 @@ async def open_room(server: ServerProcess, hello_lang: str | None, board_languag
     fac = await Participant(server.ws_url, code, board["facilitator_token"]).connect()
     actor = await Participant(server.ws_url, code, alice["token"], lang=hello_lang).connect()
     witness = await Participant(server.ws_url, code, bruno["token"]).connect()
-    # A last event everyone waits for: presence frames from the connections above arrive before it.
     seq = await fac.ok("phase.set", {"phase": "inspiration"})
     await asyncio.gather(*(c.wait_seq(seq) for c in (fac, actor, witness)))
+    # Presence is broadcast at most four times a second: wait until everyone has heard of everyone,
+    # so that no frame caused by these arrivals lands during a test.
+    everyone = {board["participant_id"], alice["participant_id"], bruno["participant_id"]}
+
+    async def settled() -> None:
+        while any(set(c.online) != everyone for c in (fac, actor, witness)):
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(settled(), 10)
     return Room(server, board, fac, actor, witness, hello_lang, hello_lang or board_language)
 
 
