@@ -430,14 +430,10 @@ class BoardService:
             # A resent cid is not looked up beforehand (a read per run would cost more than resends
             # ever do): if it was accepted before, its insert fails the run, which then goes one
             # command at a time, where the first answer is found and returned.
-            known: dict[tuple[str, str], int] = {}
             seen: set[tuple[str, str]] = set()
             ctx = self._context()
             for item in batch:
                 key = (item.actor_id, item.cid or "")
-                if item.cid is not None and key in known:
-                    answered.append((item, known[key]))
-                    continue
                 if item.cid is not None and key in seen:
                     alone.append(item)
                     continue

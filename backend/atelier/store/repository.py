@@ -261,17 +261,6 @@ class EventStore:
 
     # --- idempotency and credentials -------------------------------------------------------
 
-    async def command_seqs(self, *, board_id: str, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """The first answers of already-accepted commands among (actor, cid) pairs, in one read."""
-        if not keys:
-            return {}
-        cids = sorted({cid for _, cid in keys})
-        query = select(C.c.actor, C.c.cid, C.c.seq).where(C.c.board_id == board_id, C.c.cid.in_(cids))
-        async with self._read() as conn:
-            rows = (await conn.execute(query)).all()
-        wanted = set(keys)
-        return {(r.actor, r.cid): r.seq for r in rows if (r.actor, r.cid) in wanted}
-
     async def command_seq(self, *, board_id: str, actor: str, cid: str) -> int | None:
         query = select(C.c.seq).where(C.c.board_id == board_id, C.c.actor == actor, C.c.cid == cid)
         async with self._read() as conn:

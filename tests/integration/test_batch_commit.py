@@ -1,0 +1,62 @@
+"""A board's waiting commands are decided together and committed in one transaction; the unusual ones
+in such a run (an already-accepted cid, a cid twice, a refusal) still get exactly their first answer."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from atelier.broker.memory import MemoryBroker
+from atelier.clock import SystemClock
+from atelier.domain import Command, DomainError
+from atelier.service import BoardService
+from atelier.settings import async_database_url
+from atelier.store import EventStore
+from atelier.store.db import make_engine
+from atelier.store.migrate import migrate
+
+
+@pytest.fixture
+async def service(tmp_path: Path):
+    url = async_database_url(f"sqlite:///{tmp_path / 'atelier.db'}")
+    await asyncio.to_thread(migrate, url)
+    svc = BoardService(EventStore(make_engine(url)), MemoryBroker(), SystemClock())
+    svc.start()
+    yield svc
+    await svc.close()
+    await svc.store.close()
+
+
+def note(text: str) -> Command:
+    return Command("note.add", {"text": text, "color": None, "x": None, "y": None, "for": None, "persona": None})
+
+
+async def test_a_run_with_resends_and_refusals_answers_each_once(service: BoardService):
+    created = await service.create_board(title="Atelier", language="fr")
+    board, fac = created.board_id, created.participant_id
+    people = [(await service.join(board_id=board, name=f"P{i}", organisation=None))[0] for i in range(6)]
+    await service.execute(board, fac, Command("phase.set", {"phase": "inspiration"}))
+    first = await service.execute(board, people[0], note("Déjà acceptée"), cid="c-0")
+    head = (await service.current(board)).seq
+
+    # Started together: the first caller's drain finds all of them queued and takes them as one run.
+    answers = await asyncio.gather(
+        *(service.execute(board, p, note(f"Idée {i}"), cid=f"c-{i}") for i, p in enumerate(people[1:], 1)),
+        service.execute(board, people[0], note("Déjà acceptée"), cid="c-0"),  # accepted before
+        service.execute(board, people[1], note("Idée 1"), cid="c-1"),  # the same cid twice in the run
+        service.execute(board, people[2], Command("phase.set", {"phase": "convergence"}), cid="c-x"),
+        return_exceptions=True,
+    )
+    *fresh, resent, twice, refused = answers
+    assert resent == first
+    assert isinstance(refused, DomainError) and refused.code == "forbidden"
+    assert sorted(fresh) == list(range(head + 1, head + 6))
+    assert twice == fresh[0]
+    rt = await service.current(board)
+    texts = sorted(n.text for n in rt.state.notes.values())
+    assert texts == sorted(["Déjà acceptée", *(f"Idée {i}" for i in range(1, 6))])
+    assert rt.seq == head + 5
+    stored = await service.store.events_after(board_id=board, seq=0)
+    assert [s.seq for s in stored] == list(range(1, rt.seq + 1))
