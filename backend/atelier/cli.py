@@ -34,6 +34,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
         port=port,
         workers=workers,
         log_level=settings.log_level,
+        ws="websockets-sansio",  # hub.py writes fan-out frames straight to its transports (wire.py)
         ws_per_message_deflate=settings.ws_per_message_deflate,
         ws_max_size=1024 * 1024,  # frames over 64 KiB get a coded error; over 1 MiB the socket closes
         access_log=False,  # URLs carry room codes, never tokens; still, keep logs lean

@@ -15,6 +15,7 @@ from .broker import RESYNC, Broker
 from .domain import Viewer, event_for
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
+from .wire import Outgoing, direct_socket
 
 log = logging.getLogger("atelier.hub")
 
@@ -41,31 +42,54 @@ class Connection(Protocol):
 
 
 class Client:
-    """One connection: a bounded queue drained by its own writer task, so that a client that stops
-    reading is closed (and resumes later) instead of stalling everyone else's delivery."""
+    """One connection. Frames go straight to the socket's transport where the server allows it
+    (wire.py), else through a queue drained by a writer task. Either way the bytes waiting for this
+    reader are bounded: a client that stops reading is closed with 1013 (and resumes later) instead of
+    stalling everyone else's delivery or growing without limit."""
 
-    def __init__(self, conn: Connection, viewer: Viewer, lang: str, queue_limit: int) -> None:
+    def __init__(self, conn: Connection, viewer: Viewer, lang: str, buffer_limit: int) -> None:
         self.conn = conn
         self.viewer = viewer
         self.lang = lang
         self.sent_seq = 0
-        self._queue: deque[str | int] = deque()
-        self._limit = queue_limit
-        self._wakeup = asyncio.Event()
+        self._limit = buffer_limit
+        self._largest = 0  # one big frame (a welcome on a slow link) is not a reader falling behind
         self._closed = False
-        self._task = asyncio.create_task(self._write(), name="atelier-client-writer")
+        self._direct = direct_socket(conn)
+        self._queue: deque[bytes | str | int] = deque()
+        self._queued_bytes = 0
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        if self._direct is None:
+            self._task = asyncio.create_task(self._write(), name="atelier-client-writer")
 
     @property
     def closed(self) -> bool:
         return self._closed
 
-    def send(self, frame: str) -> None:
+    def send(self, frame: Outgoing | str) -> None:
         if self._closed:
             return
-        if len(self._queue) >= self._limit:
+        out = Outgoing(frame) if isinstance(frame, str) else frame
+        direct = self._direct
+        if direct is not None:
+            if direct.gone:
+                self._closed = True  # the reader side sees the disconnect and cleans up
+                return
+            wire = out.wire
+            if direct.buffered() > self._limit + self._largest:
+                self.close_soon(CLOSE_TOO_SLOW, front=True)
+                return
+            self._largest = max(self._largest, len(wire))
+            direct.write(wire)
+            return
+        if self._queued_bytes > self._limit + self._largest:
             self.close_soon(CLOSE_TOO_SLOW, front=True)
             return
-        self._queue.append(frame)
+        size = len(out.text)
+        self._largest = max(self._largest, size)
+        self._queued_bytes += size
+        self._queue.append(out.text)
         self._wakeup.set()
 
     def close_soon(self, code: int, *, front: bool = False) -> None:
@@ -73,10 +97,18 @@ class Client:
         if self._closed:
             return
         self._closed = True
+        if self._direct is not None:
+            # What was written is already in the transport, ahead of the close frame.
+            self._task = asyncio.create_task(self._close(code), name="atelier-client-close")
+            return
         if front:
             self._queue.clear()
         self._queue.append(code)
         self._wakeup.set()
+
+    async def _close(self, code: int) -> None:
+        with contextlib.suppress(Exception):
+            await self.conn.close(code=code, reason=CLOSE_REASONS.get(code))
 
     async def _write(self) -> None:
         try:
@@ -86,15 +118,17 @@ class Client:
                 while self._queue:
                     item = self._queue.popleft()
                     if isinstance(item, int):
-                        with contextlib.suppress(Exception):
-                            await self.conn.close(code=item, reason=CLOSE_REASONS.get(item))
+                        await self._close(item)
                         return
+                    self._queued_bytes -= len(item)
                     await self.conn.send_text(item)
         except Exception:
             self._closed = True  # the socket went away; the reader side cleans up
 
     async def stop(self) -> None:
         self._closed = True
+        if self._task is None:
+            return
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await self._task
@@ -203,7 +237,7 @@ class Room:
         if item.seq != self.delivered_seq + 1:
             return
         self.delivered_seq = item.seq
-        frames: dict[tuple[str, int], str] = {}
+        frames: dict[tuple[str, int], Outgoing] = {}
         role_change = item.event.data.get("id") if item.event.name == "participant.role_changed" else None
         for client in list(self.clients):
             if client.sent_seq >= item.seq:
@@ -212,13 +246,14 @@ class Room:
             key = (name, id(data))
             frame = frames.get(key)
             if frame is None:
-                frame = frames[key] = protocol.encode(protocol.event_message(item.seq, name, data))
+                frame = frames[key] = Outgoing(protocol.encode(protocol.event_message(item.seq, name, data)))
             client.send(frame)
             client.sent_seq = item.seq
             if role_change is not None and client.viewer.id == role_change:
                 client.close_soon(CLOSE_RELOAD)
 
-    def broadcast(self, frame: str) -> None:
+    def broadcast(self, text: str) -> None:
+        frame = Outgoing(text)
         for client in list(self.clients):
             client.send(frame)
 

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = []  # besides the board's own site
     replay_limit: int = 1000  # events a resume may replay before a fresh snapshot is sent instead
     snapshot_every: int = 200  # events between two snapshots
-    send_queue: int = 1024  # frames waiting for one slow client before it is closed and must resume
+    # bytes written to one client and not yet taken by its network before it is closed and must resume
+    send_buffer: int = 512 * 1024
     heartbeat_seconds: float = 15.0
     hello_timeout: float = 10.0
     rate_per_second: float = 30.0  # commands per connection, sustained

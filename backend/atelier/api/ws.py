@@ -106,7 +106,7 @@ async def socket(websocket: WebSocket, code: str) -> None:
         return
     lang = hello.lang or rt.state.language
     viewer = Viewer(participant_id, role, projector=projector)
-    client = Client(websocket, viewer, lang, settings.send_queue)
+    client = Client(websocket, viewer, lang, settings.send_buffer)
 
     async def welcome(room: Room) -> tuple[dict, int]:
         current = await svc.boards.current(board_id)

@@ -1,0 +1,88 @@
+"""Server frames written straight to a socket's transport, built once per audience.
+
+Why: fanning one event out to a thousand sockets through the ASGI `send` (Starlette's wrappers, then
+uvicorn's protocol, which frames the text again for every socket) cost ~36 µs per recipient and a
+writer task woken per socket. A server-to-client text frame is the same bytes for every recipient
+(unmasked, no extension: per-message deflate is off unless a setting turns it on), so the hub builds
+those bytes once and writes them to each transport: a few µs per recipient.
+
+This reaches into uvicorn's `websockets-sansio` protocol (the one `atelier serve` selects): its
+`receive` is the bound method the ASGI app is given. Any other server, or per-message deflate, falls
+back to the ASGI path (`direct_socket` returns None), and tests/unit/test_wire.py fails if an uvicorn
+upgrade moves what this relies on.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+try:  # uvicorn is the server `atelier serve` runs; the app still works under another ASGI server
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+except ImportError:  # pragma: no cover
+    WebSocketsSansIOProtocol = None  # type: ignore[assignment,misc]
+
+FIN_TEXT = 0x81
+
+
+def text_frame(payload: bytes) -> bytes:
+    """An unmasked, unfragmented server text frame (RFC 6455 §5.2)."""
+    size = len(payload)
+    if size < 126:
+        return bytes((FIN_TEXT, size)) + payload
+    if size < 1 << 16:
+        return struct.pack("!BBH", FIN_TEXT, 126, size) + payload
+    return struct.pack("!BBQ", FIN_TEXT, 127, size) + payload
+
+
+class Outgoing:
+    """One message to send: its text for the ASGI path, its wire bytes (built on first use, then
+    shared by every socket it goes to) for the direct path."""
+
+    __slots__ = ("_wire", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._wire: bytes | None = None
+
+    @property
+    def wire(self) -> bytes:
+        if self._wire is None:
+            self._wire = text_frame(self.text.encode())
+        return self._wire
+
+
+class DirectSocket:
+    """The transport under one accepted uvicorn WebSocket, with what it takes to write to it safely."""
+
+    __slots__ = ("_proto",)
+
+    def __init__(self, proto: Any) -> None:
+        self._proto = proto
+
+    @property
+    def gone(self) -> bool:
+        """No data frame may follow: a close frame was sent, the peer left or the transport closes."""
+        proto = self._proto
+        return proto.close_sent or proto.disconnected or proto.transport.is_closing()
+
+    def buffered(self) -> int:
+        """Bytes written but not yet taken by the kernel: how far behind this reader is."""
+        return self._proto.transport.get_write_buffer_size()
+
+    def write(self, wire: bytes) -> None:
+        self._proto.transport.write(wire)
+
+
+def direct_socket(websocket: Any) -> DirectSocket | None:
+    """The direct path under a Starlette WebSocket, or None where it cannot be used."""
+    if WebSocketsSansIOProtocol is None:  # pragma: no cover
+        return None
+    proto = getattr(getattr(websocket, "_receive", None), "__self__", None)
+    if not isinstance(proto, WebSocketsSansIOProtocol):
+        return None
+    if not proto.handshake_complete:
+        return None
+    if getattr(proto.conn, "extensions", None):  # per-message deflate frames differ per socket
+        return None
+    return DirectSocket(proto)
