@@ -13,7 +13,7 @@ from tests.support.server import ServerProcess
 async def test_a_reader_that_stops_is_closed_and_the_room_goes_on(tmp_path):
     server = ServerProcess(
         tmp_path / "data",
-        env={"ATELIER_SEND_BUFFER": "16384", "ATELIER_RATE_PER_SECOND": "1000", "ATELIER_RATE_BURST": "1000"},
+        env={"ATELIER_SEND_BUFFER": "16384", "ATELIER_RATE_PER_SECOND": "1000000", "ATELIER_RATE_BURST": "1000000"},
     ).start()
     try:
         board = await create_board(server.url)
