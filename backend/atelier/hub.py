@@ -68,28 +68,36 @@ class Client:
         return self._closed
 
     def send(self, frame: Outgoing | str) -> None:
+        self.send_many([Outgoing(frame) if isinstance(frame, str) else frame])
+
+    def send_many(self, frames: list[Outgoing]) -> None:
+        """Send `frames` in order (one write on the direct path)."""
         if self._closed:
             return
-        out = Outgoing(frame) if isinstance(frame, str) else frame
         direct = self._direct
         if direct is not None:
             if direct.gone:
                 self._closed = True  # the reader side sees the disconnect and cleans up
                 return
-            wire = out.wire
             if direct.buffered() > self._limit + self._largest:
                 self.close_soon(CLOSE_TOO_SLOW, front=True)
                 return
-            self._largest = max(self._largest, len(wire))
+            if len(frames) == 1:
+                wire = frames[0].wire
+                self._largest = max(self._largest, len(wire))
+            else:
+                wire = b"".join([f.wire for f in frames])
+                self._largest = max(self._largest, *(len(f.wire) for f in frames))
             direct.write(wire)
             return
-        if self._queued_bytes > self._limit + self._largest:
-            self.close_soon(CLOSE_TOO_SLOW, front=True)
-            return
-        size = len(out.text)
-        self._largest = max(self._largest, size)
-        self._queued_bytes += size
-        self._queue.append(out.text)
+        for out in frames:
+            if self._queued_bytes > self._limit + self._largest:
+                self.close_soon(CLOSE_TOO_SLOW, front=True)
+                return
+            size = len(out.text)
+            self._largest = max(self._largest, size)
+            self._queued_bytes += size
+            self._queue.append(out.text)
         self._wakeup.set()
 
     def close_soon(self, code: int, *, front: bool = False) -> None:
@@ -146,6 +154,9 @@ class RoomDeps:
     channel: Callable[[str], str]
     decode: Callable[[bytes], list[StoredEvent]]
     heartbeat_seconds: float
+    # Told of every run of committed events the room delivers (from any process), so that the board
+    # service keeps its copy current instead of discovering other processes' writes by conflicting.
+    observe: Callable[[str, list[StoredEvent]], None] | None = None
 
 
 class Room:
@@ -217,40 +228,64 @@ class Room:
                 self.delivered_seq = head
                 return
             if head > self.delivered_seq:
-                for item in await self.deps.events_between(self.board_id, self.delivered_seq, head):
-                    self._deliver(item)
+                run = await self.deps.events_between(self.board_id, self.delivered_seq, head)
+                self._deliver(run)
+                self._observe(run)
 
     async def receive(self, stored: list[StoredEvent]) -> None:
         async with self.lock:
+            run: list[StoredEvent] = []
+            last = self.delivered_seq
             for item in stored:
-                if item.seq <= self.delivered_seq:
+                if item.seq <= last:
                     continue
-                if item.seq > self.delivered_seq + 1:
-                    missing = await self.deps.events_between(self.board_id, self.delivered_seq, item.seq - 1)
-                    for gap_item in missing:
-                        self._deliver(gap_item)
-                if item.seq == self.delivered_seq + 1:
-                    self._deliver(item)
+                if item.seq > last + 1:
+                    missing = await self.deps.events_between(self.board_id, last, item.seq - 1)
+                    run += missing
+                    last = missing[-1].seq if missing else last
+                if item.seq == last + 1:
+                    run.append(item)
+                    last = item.seq
+            self._deliver(run)
+            self._observe(run)
 
-    def _deliver(self, item: StoredEvent) -> None:
-        """Encode once per audience (not per socket) and queue to every client not already past it."""
-        if item.seq != self.delivered_seq + 1:
-            return
-        self.delivered_seq = item.seq
-        frames: dict[tuple[str, int], Outgoing] = {}
-        role_change = item.event.data.get("id") if item.event.name == "participant.role_changed" else None
-        for client in list(self.clients):
-            if client.sent_seq >= item.seq:
+    def _deliver(self, items: list[StoredEvent]) -> None:
+        """Encode each event once per audience (not per socket), then give every client all of its
+        frames of this run in one write: a group commit of many commands costs each socket one
+        system call, not one per event."""
+        outbox: dict[Client, list[Outgoing]] = {}
+        reload: list[Client] = []
+        for item in items:
+            if item.seq != self.delivered_seq + 1:
                 continue
-            name, data = event_for(item.event, client.viewer)
-            key = (name, id(data))
-            frame = frames.get(key)
-            if frame is None:
-                frame = frames[key] = Outgoing(protocol.encode(protocol.event_message(item.seq, name, data)))
-            client.send(frame)
-            client.sent_seq = item.seq
-            if role_change is not None and client.viewer.id == role_change:
-                client.close_soon(CLOSE_RELOAD)
+            self.delivered_seq = item.seq
+            frames: dict[tuple[str, int], Outgoing] = {}
+            role_change = item.event.data.get("id") if item.event.name == "participant.role_changed" else None
+            for client in self.clients:
+                if client.sent_seq >= item.seq:
+                    continue
+                name, data = event_for(item.event, client.viewer)
+                key = (name, id(data))
+                frame = frames.get(key)
+                if frame is None:
+                    frame = frames[key] = Outgoing(protocol.encode(protocol.event_message(item.seq, name, data)))
+                queued = outbox.get(client)
+                if queued is None:
+                    outbox[client] = [frame]
+                else:
+                    queued.append(frame)
+                client.sent_seq = item.seq
+                if role_change is not None and client.viewer.id == role_change:
+                    reload.append(client)
+        for client, queued in outbox.items():
+            client.send_many(queued)
+        for client in reload:
+            client.close_soon(CLOSE_RELOAD)
+
+    def _observe(self, run: list[StoredEvent]) -> None:
+        """Let this process's copy of the board follow what other processes committed."""
+        if run and self.deps.observe is not None:
+            self.deps.observe(self.board_id, run)
 
     def broadcast(self, text: str) -> None:
         frame = Outgoing(text)
