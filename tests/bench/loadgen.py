@@ -579,12 +579,16 @@ class Generator:
         elapsed, events, watch = await self.window(hold, body)
         self.finish(elapsed, events, watch)
 
-    async def scenario_saturation(self, participants: int, senders: int, inflight: int, duration: float) -> None:
-        """One room; `senders` each keep `inflight` stamped edits outstanding, as fast as acks return."""
-        await self.make_boards(1, participants)
+    async def scenario_saturation(
+        self, participants: int, senders: int, inflight: int, duration: float, rooms: int = 1
+    ) -> None:
+        """`rooms` rooms of `participants` each; in every room `senders` people each keep `inflight`
+        stamped edits outstanding, as fast as acks return."""
+        await self.make_boards(rooms, participants)
         await self.connect_all()
         await self.open_writing()
-        people = self.participants()[:senders]
+        readers = [[m for m in b.members if m.client is not None and not m.slow] for b in self.boards]
+        people = [m for room in readers for m in room[:senders]]
         for m in people:
             assert m.client is not None
             stamp = time.monotonic_ns()

@@ -54,6 +54,7 @@ FULL: dict[str, dict[str, Any]] = {
     "scaleout_workshops": {"boards": 100, "per_board": 12, "interval": 3.0, "duration": 30.0, "votes": 3},
     "scaleout_saturation": {"participants": 400, "senders": 20, "inflight": 4, "duration": 10.0},
 }
+SLOWREADER_REPEATS = 2
 QUICK: dict[str, dict[str, Any]] = {
     "workshops": {"boards": 4, "per_board": 5, "interval": 0.5, "duration": 3.0, "votes": 2},
     "plenary": {"participants": 20, "rate": 20.0, "duration": 2.0},
@@ -261,12 +262,18 @@ def run_scenario(
             "atelier": run_generator("tests.bench.persist", {"params": sizes["persist"]}, workdir),
         }
     if name == "slowreader":
+        # Baseline and slow runs alternate, twice each, and the quieter run of each kind is kept: a
+        # p99 of a few ms moves by tens of percent with whatever else the shared machine is doing.
         base = sizes["slowreader"]
-        return {
-            "params": base,
-            "baseline": pair("slowreader", {**base, "slow": 0}, workdir, None, profile_dir),
-            "slow": pair("slowreader", {**base, "slow": 1}, workdir, None, None),
-        }
+        runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "slow": []}
+        for _ in range(SLOWREADER_REPEATS):
+            runs["baseline"].append(pair("slowreader", {**base, "slow": 0}, workdir, None, profile_dir))
+            runs["slow"].append(pair("slowreader", {**base, "slow": 1}, workdir, None, None))
+        out: dict[str, Any] = {"params": base, "repeats": SLOWREADER_REPEATS}
+        for kind, done in runs.items():
+            out[kind] = min(done, key=lambda r: r.get("atelier", {}).get("latency_ms", {}).get("p99") or 1e18)
+            out[f"{kind}_p99s"] = [r.get("atelier", {}).get("latency_ms", {}).get("p99") for r in done]
+        return out
     if name == "scaleout":
         return run_scaleout(sizes, workdir, profile_dir)
     env = UNLIMITED if name == "saturation" else None
@@ -532,7 +539,12 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     out.append(
         (
             "a reader that stops never raises the others' p99 by more than 10 %",
-            f"p99 {base:.1f} → {slow:.1f} ms = {ratio:.2f}×" if ratio else "—",
+            (
+                f"p99 {base:.1f} → {slow:.1f} ms = {ratio:.2f}× (quieter of the runs: baseline "
+                f"{get('slowreader', 'baseline_p99s')}, slow {get('slowreader', 'slow_p99s')})"
+            )
+            if ratio
+            else "—",
             None if ratio is None else ratio <= 1.10,
         )
     )
