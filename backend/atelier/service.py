@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import secrets
@@ -64,7 +65,10 @@ def _shuffle(items: list[str]) -> list[str]:
     return shuffled
 
 
+@functools.cache
 def persona_ids() -> tuple[str, ...]:
+    """Read once: the template catalogue is fixed for the life of the process, and this was rebuilt
+    for every run of commands."""
     return tuple(p.id for p in templates.personas())
 
 
@@ -128,7 +132,13 @@ class Runtime:
     drainer: asyncio.Task[None] | None = None
 
 
-@dataclass
+def _consume(future: asyncio.Future[int]) -> None:
+    # An answer nobody waits for any more (the socket closed) must not be logged as lost.
+    if not future.cancelled():
+        future.exception()
+
+
+@dataclass(slots=True)
 class Pending:
     actor_id: str
     cmd: Command
@@ -346,31 +356,24 @@ class BoardService:
         self._in_flight += 1
         self._idle.clear()
         try:
-            return await self._execute(board_id, actor_id, cmd, cid=cid, credential=credential)
+            # One coroutine per command, not three: this path runs for every command there is.
+            rt = self._runtimes.get(board_id)
+            if rt is None:
+                rt = await self.runtime(board_id)
+            else:
+                self._runtimes.move_to_end(board_id)
+            item = Pending(actor_id, cmd, cid, credential, asyncio.get_running_loop().create_future())
+            item.future.add_done_callback(_consume)
+            rt.queue.append(item)
+            # The draining runs in its own task: a caller that goes away (its socket closed) must not
+            # interrupt the answers of the others it was serving.
+            if rt.drainer is None or rt.drainer.done():
+                rt.drainer = asyncio.create_task(self._drain_task(rt), name=f"atelier-drain-{board_id}")
+            return await item.future
         finally:
             self._in_flight -= 1
             if not self._in_flight:
                 self._idle.set()
-
-    async def _execute(
-        self,
-        board_id: str,
-        actor_id: str,
-        cmd: Command,
-        *,
-        cid: str | None,
-        credential: tuple[str, str] | None,
-    ) -> int:
-        rt = await self.runtime(board_id)
-        item = Pending(actor_id, cmd, cid, credential, asyncio.get_running_loop().create_future())
-        # An answer nobody waits for any more (the socket closed) must not be logged as lost.
-        item.future.add_done_callback(lambda f: f.cancelled() or f.exception())
-        rt.queue.append(item)
-        # The draining runs in its own task: a caller that goes away (its socket closed) must not
-        # interrupt the answers of the others it was serving.
-        if rt.drainer is None or rt.drainer.done():
-            rt.drainer = asyncio.create_task(self._drain_task(rt), name=f"atelier-drain-{board_id}")
-        return await item.future
 
     async def _drain_task(self, rt: Runtime) -> None:
         try:
@@ -432,33 +435,40 @@ class BoardService:
             # command at a time, where the first answer is found and returned.
             seen: set[tuple[str, str]] = set()
             ctx = self._context()
+            board_id, state, now_ms = rt.board_id, rt.state, ctx.now_ms
+            decide, apply = domain.decide, domain.apply
             for item in batch:
-                key = (item.actor_id, item.cid or "")
-                if item.cid is not None and key in seen:
-                    alone.append(item)
-                    continue
+                cid = item.cid
+                if cid is not None:
+                    key = (item.actor_id, cid)
+                    if key in seen:
+                        alone.append(item)
+                        continue
                 try:
-                    events = domain.decide(rt.state, item.actor_id, item.cmd, ctx)
+                    events = decide(state, item.actor_id, item.cmd, ctx)
                 except DomainError:
                     alone.append(item)
                     continue
-                stored = [StoredEvent(rt.seq + 1 + i, ev) for i, ev in enumerate(events)]
+                first = rt.seq + 1
                 rt.stale = True  # decisions folded before their commit
                 appends.append(
                     Append(
-                        board_id=rt.board_id,
-                        first_seq=rt.seq + 1,
+                        board_id=board_id,
+                        first_seq=first,
                         events=events,
                         actor=item.actor_id,
-                        created_ms=ctx.now_ms,
-                        cid=item.cid,
+                        created_ms=now_ms,
+                        cid=cid,
                         credential=item.credential,
                     )
                 )
-                self._fold(rt, stored)
-                stored_all.extend(stored)
+                # Folded here in order, seq by seq: the same as _fold, without a list per command.
+                for ev in events:
+                    apply(state, ev)
+                    rt.seq += 1
+                    stored_all.append(StoredEvent(rt.seq, ev))
                 answered.append((item, rt.seq))
-                if item.cid is not None:
+                if cid is not None:
                     seen.add(key)
             if appends:
                 await self.writer.submit_unit(appends)

@@ -9,6 +9,7 @@ snapshots) as the socket endpoint calls it, so its figure bounds what one proces
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -63,6 +64,7 @@ async def bench(boards: int, per_board: int, concurrency: int, duration: float, 
         errors: dict[str, int] = {}
         done = 0
         me = psutil.Process()
+        load_before = os.getloadavg()[0]  # the machine is shared: a figure means little without it
         cpu0 = sum(me.cpu_times()[:2])
         start = time.monotonic()
         until = start + duration
@@ -103,6 +105,7 @@ async def bench(boards: int, per_board: int, concurrency: int, duration: float, 
             "errors": sum(errors.values()),
             "error_codes": errors,
             "process_cpu_pct": round(cpu, 1),
+            "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before, after the window
         }
     finally:
         await service.close()

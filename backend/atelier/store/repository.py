@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..domain import BoardState, Event
+from .sqlite_writer import SqliteWriter, transaction
 from .tables import Board, CommandRow, CredentialRow, EventRow, SnapshotRow
 
 B = Board.__table__
@@ -69,35 +72,67 @@ def _row_to_event(row: Any) -> StoredEvent:
     )
 
 
-def _event_rows(item: Append) -> list[dict[str, Any]]:
-    return [
-        {
-            "board_id": item.board_id,
-            "seq": item.first_seq + i,
-            "name": ev.name,
-            "data": _dumps(ev.data),
-            "restricted": ev.restricted,
-            "public": _dumps(ev.public) if ev.restricted and ev.public is not None else None,
-            "subjects": _dumps(list(ev.subjects)) if ev.subjects else None,
-            "actor": item.actor,
-            "created_ms": item.created_ms,
-        }
-        for i, ev in enumerate(item.events)
-    ]
+# Rows are tuples in these column orders: sqlite3's executemany takes them as they are, and the
+# PostgreSQL path zips them into the dicts SQLAlchemy wants.
+EVENT_COLUMNS = ("board_id", "seq", "name", "data", "restricted", "public", "subjects", "actor", "created_ms")
+COMMAND_COLUMNS = ("board_id", "actor", "cid", "seq")
+CREDENTIAL_COLUMNS = ("token_hash", "board_id", "participant_id")
+BOARD_COLUMNS = ("id", "code", "created_ms")
+SNAPSHOT_COLUMNS = ("board_id", "seq", "state")
+
+Row = tuple[Any, ...]
 
 
-def _command_row(item: Append) -> dict[str, Any] | None:
-    if item.cid is None or item.actor is None:
-        return None
-    last = item.first_seq + len(item.events) - 1
-    return {"board_id": item.board_id, "actor": item.actor, "cid": item.cid, "seq": last}
+def _sqlite_sql(statement: Any, params: Sequence[str]) -> str:
+    """The SQLite text of a SQLAlchemy statement (so the tables stay the one schema), checked to take
+    its positional parameters in the order the rows give them."""
+    compiled = statement.compile(dialect=sqlite_dialect(), column_keys=list(params))
+    if list(compiled.positiontup or ()) != list(params):
+        raise RuntimeError(f"parameters {compiled.positiontup} are not {params}")
+    return str(compiled)
 
 
-def _credential_row(item: Append) -> dict[str, Any] | None:
-    if item.credential is None:
-        return None
-    token_hash, participant_id = item.credential
-    return {"token_hash": token_hash, "board_id": item.board_id, "participant_id": participant_id}
+def _event_rows(item: Append, rows: list[Row]) -> None:
+    board_id, first, actor, created_ms = item.board_id, item.first_seq, item.actor, item.created_ms
+    for i, ev in enumerate(item.events):
+        rows.append(
+            (
+                board_id,
+                first + i,
+                ev.name,
+                _dumps(ev.data),
+                ev.restricted,
+                _dumps(ev.public) if ev.restricted and ev.public is not None else None,
+                _dumps(list(ev.subjects)) if ev.subjects else None,
+                actor,
+                created_ms,
+            )
+        )
+
+
+@dataclass
+class GroupRows:
+    """What one group commit inserts, one list per table, in (board, seq) order."""
+
+    events: list[Row]
+    commands: list[Row]
+    credentials: list[Row]
+
+
+def group_rows(appends: Sequence[Append]) -> GroupRows:
+    """Every append of a group in (board, seq) order: two processes' groups then take PostgreSQL's
+    index locks in the same order and cannot deadlock (and SQLite's B-tree is written in order)."""
+    ordered = sorted(appends, key=lambda a: (a.board_id, a.first_seq))
+    rows = GroupRows([], [], [])
+    for item in ordered:
+        _event_rows(item, rows.events)
+        if item.cid is not None and item.actor is not None:
+            last = item.first_seq + len(item.events) - 1
+            rows.commands.append((item.board_id, item.actor, item.cid, last))
+        if item.credential is not None:
+            token_hash, participant_id = item.credential
+            rows.credentials.append((token_hash, item.board_id, participant_id))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -113,9 +148,81 @@ class Append:
     credential: tuple[str, str] | None = None  # (token_hash, participant_id)
 
 
+# The writer thread's statements, compiled once.
+INSERT_EVENTS = _sqlite_sql(insert(E), EVENT_COLUMNS)
+INSERT_COMMANDS = _sqlite_sql(insert(C), COMMAND_COLUMNS)
+INSERT_CREDENTIALS = _sqlite_sql(insert(K), CREDENTIAL_COLUMNS)
+INSERT_BOARD = _sqlite_sql(insert(B), BOARD_COLUMNS)
+INSERT_SNAPSHOT = _sqlite_sql(insert(S), SNAPSHOT_COLUMNS)
+DELETE_OLDER_SNAPSHOTS = _sqlite_sql(
+    delete(S).where(S.c.board_id == bindparam("board_id"), S.c.seq < bindparam("seq")), ("board_id", "seq")
+)
+
+
+def _write_rows_sync(conn: sqlite3.Connection, rows: GroupRows) -> None:
+    """One executemany per table (the rows are already built, on the event loop)."""
+    conn.executemany(INSERT_EVENTS, rows.events)
+    if rows.commands:
+        conn.executemany(INSERT_COMMANDS, rows.commands)
+    if rows.credentials:
+        conn.executemany(INSERT_CREDENTIALS, rows.credentials)
+
+
+def _append_many_sync(
+    conn: sqlite3.Connection, units: Sequence[Sequence[Append]], whole: GroupRows
+) -> list[Exception | None]:
+    """append_many's algorithm on the writer thread, so that it is one hop even when it falls back
+    (the rows of each unit alone are built only then)."""
+    try:
+        with transaction(conn):
+            _write_rows_sync(conn, whole)
+        return [None] * len(units)
+    except sqlite3.IntegrityError as exc:
+        if len(units) == 1:
+            return [Conflict(str(exc))]
+    outcomes: list[Exception | None] = []
+    for unit in units:
+        try:
+            with transaction(conn):
+                _write_rows_sync(conn, group_rows(unit))
+            outcomes.append(None)
+        except sqlite3.Error as exc:
+            # Per unit, as on PostgreSQL: the units before this one are committed and must say so.
+            mapped = _sqlite_error(exc)
+            if mapped is None:
+                raise
+            outcomes.append(mapped)
+    return outcomes
+
+
+def _sqlite_error(exc: BaseException) -> Exception | None:
+    """The store's meaning of an error from the writer thread (None: not the database's doing)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return Conflict(str(exc))
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.InterfaceError | OSError):
+        return Unavailable(type(exc).__name__)
+    return None
+
+
 class EventStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # SQLite: writes go to one dedicated thread (see sqlite_writer.py); reads stay on the async
+        # engine. PostgreSQL: everything through asyncpg, whose round trips are cheap and concurrent.
+        database = engine.url.database
+        self._sqlite: SqliteWriter | None = None
+        if engine.dialect.name == "sqlite" and database and database != ":memory:":
+            self._sqlite = SqliteWriter(database)
+
+    async def _on_writer(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        assert self._sqlite is not None
+        try:
+            return await self._sqlite.run(work)
+        except Exception as exc:
+            mapped = _sqlite_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
 
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:
@@ -148,6 +255,8 @@ class EventStore:
             raise
 
     async def close(self) -> None:
+        if self._sqlite is not None:
+            await self._sqlite.close()
         await self.engine.dispose()
 
     async def ping(self) -> None:
@@ -158,9 +267,19 @@ class EventStore:
 
     async def create_board(self, *, board_id: str, code: str, created_ms: int, append: Append) -> None:
         """The board row and its first events in one transaction. Conflict if the code is taken."""
+        rows = group_rows([append])
+        if self._sqlite is not None:
+
+            def work(conn: sqlite3.Connection) -> None:
+                with transaction(conn):
+                    conn.execute(INSERT_BOARD, (board_id, code, created_ms))
+                    _write_rows_sync(conn, rows)
+
+            await self._on_writer(work)
+            return
         async with self._begin() as conn:
             await conn.execute(insert(B).values(id=board_id, code=code, created_ms=created_ms))
-            await self._write(conn, append)
+            await self._write_rows(conn, rows)
 
     async def board_id(self, *, code: str) -> str | None:
         async with self._read() as conn:
@@ -173,30 +292,40 @@ class EventStore:
     # --- the log ---------------------------------------------------------------------------
 
     async def append(self, append: Append) -> None:
-        async with self._begin() as conn:
-            await self._write(conn, append)
+        [outcome] = await self.append_many([[append]])
+        if outcome is not None:
+            raise outcome
 
     async def append_many(self, units: Sequence[Sequence[Append]]) -> list[Exception | None]:
         """Group commit: many commands' events in one transaction. A unit (one command, or one board's
         run of commands) commits whole or not at all; if the group fails, each unit is retried alone so
         that one conflict does not sink the others. Returns an outcome per unit."""
+        whole = group_rows([item for unit in units for item in unit])
+        if self._sqlite is not None:
+            try:
+                outcomes: list[Exception | None] = await self._on_writer(
+                    lambda conn: _append_many_sync(conn, units, whole)
+                )
+            except Unavailable as exc:
+                return [exc] * len(units)
+            return outcomes
         if len(units) == 1:
             try:
                 async with self._begin() as conn:
-                    await self._write_all(conn, units[0])
+                    await self._write_rows(conn, whole)
                 return [None]
             except (Conflict, Unavailable) as exc:
                 return [exc]
         try:
             async with self._begin() as conn:
-                await self._write_all(conn, [item for unit in units for item in unit])
+                await self._write_rows(conn, whole)
             return [None] * len(units)
         except Conflict:
-            outcomes: list[Exception | None] = []
+            outcomes = []
             for unit in units:
                 try:
                     async with self._begin() as conn:
-                        await self._write_all(conn, unit)
+                        await self._write_rows(conn, group_rows(unit))
                     outcomes.append(None)
                 except (Conflict, Unavailable) as exc:
                     outcomes.append(exc)
@@ -204,21 +333,13 @@ class EventStore:
         except Unavailable as exc:
             return [exc] * len(units)
 
-    async def _write_all(self, conn: AsyncConnection, appends: Sequence[Append]) -> None:
-        """Every append of a group in one statement per table, in (board, seq) order: two processes'
-        groups then take PostgreSQL's index locks in the same order and cannot deadlock."""
-        ordered = sorted(appends, key=lambda a: (a.board_id, a.first_seq))
-        events = [row for item in ordered for row in _event_rows(item)]
-        commands = [row for item in ordered if (row := _command_row(item)) is not None]
-        credentials = [row for item in ordered if (row := _credential_row(item)) is not None]
-        await conn.execute(insert(E), events)
-        if commands:
-            await conn.execute(insert(C), commands)
-        if credentials:
-            await conn.execute(insert(K), credentials)
-
-    async def _write(self, conn: AsyncConnection, item: Append) -> None:
-        await self._write_all(conn, [item])
+    async def _write_rows(self, conn: AsyncConnection, rows: GroupRows) -> None:
+        """One statement per table (PostgreSQL, or SQLite without a file)."""
+        await conn.execute(insert(E), [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows.events])
+        if rows.commands:
+            await conn.execute(insert(C), [dict(zip(COMMAND_COLUMNS, row, strict=True)) for row in rows.commands])
+        if rows.credentials:
+            await conn.execute(insert(K), [dict(zip(CREDENTIAL_COLUMNS, row, strict=True)) for row in rows.credentials])
 
     async def events_after(self, *, board_id: str, seq: int, limit: int | None = None) -> list[StoredEvent]:
         query = select(E).where(E.c.board_id == board_id, E.c.seq > seq).order_by(E.c.seq)
@@ -255,9 +376,19 @@ class EventStore:
 
     async def save_snapshot(self, *, board_id: str, seq: int, state: BoardState) -> None:
         """Keep the newest snapshot only: the log itself is never pruned."""
+        encoded = _dumps(state.to_json())
+        if self._sqlite is not None:
+
+            def work(conn: sqlite3.Connection) -> None:
+                with transaction(conn):
+                    conn.execute(DELETE_OLDER_SNAPSHOTS, (board_id, seq))
+                    conn.execute(INSERT_SNAPSHOT, (board_id, seq, encoded))
+
+            await self._on_writer(work)
+            return
         async with self._begin() as conn:
             await conn.execute(delete(S).where(S.c.board_id == board_id, S.c.seq < seq))
-            await conn.execute(insert(S).values(board_id=board_id, seq=seq, state=_dumps(state.to_json())))
+            await conn.execute(insert(S).values(board_id=board_id, seq=seq, state=encoded))
 
     # --- idempotency and credentials -------------------------------------------------------
 
