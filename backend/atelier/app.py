@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 channel=channel,
                 decode=decode_batch,
                 heartbeat_seconds=settings.heartbeat_seconds,
+                observe=service.observe,
             )
         )
         app.state.services = Services(settings=settings, boards=service, hub=hub)

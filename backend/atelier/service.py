@@ -33,6 +33,7 @@ CLOSE_DRAIN_SECONDS = 10.0
 
 
 MAX_BATCH = 256  # commands of one board decided and committed together
+MAX_OBSERVED = 4096  # events kept for a busy board to fold; beyond, conflicts catch it up instead
 
 
 def _settle_error(item: Pending, exc: Exception) -> None:
@@ -130,6 +131,9 @@ class Runtime:
     queue: list[Pending] = field(default_factory=list)
     stale: bool = False  # the copy holds uncommitted decisions and must be reloaded before use
     drainer: asyncio.Task[None] | None = None
+    # Events committed (by any process) that arrived while this board was busy: folded before the
+    # next decision, so a busy board's copy keeps up with the other processes' writes too.
+    observed: list[StoredEvent] = field(default_factory=list)
 
 
 def _consume(future: asyncio.Future[int]) -> None:
@@ -332,6 +336,31 @@ class BoardService:
             return
         self._fold(rt, await self.store.events_after(board_id=rt.board_id, seq=rt.seq))
 
+    def observe(self, board_id: str, run: list[StoredEvent]) -> None:
+        """Follow a run of committed events a room delivered (from any process). With several
+        processes serving one board, this process's next command is then decided at the head instead
+        of first conflicting with what another process wrote (a failed insert, a read, a retry, and
+        under load a collapse: the slower commits get, the staler the copies and the more conflicts)."""
+        rt = self._runtimes.get(board_id)
+        if rt is None:
+            return
+        if rt.lock.locked() or rt.stale:
+            if len(rt.observed) < MAX_OBSERVED:
+                rt.observed.extend(run)  # the drain folds it before deciding again
+            return
+        self._follow(rt, run)
+
+    def _follow(self, rt: Runtime, run: list[StoredEvent]) -> None:
+        """Fold what follows on from rt.seq; anything else is left to the conflict path."""
+        fresh = [item for item in run if item.seq > rt.seq]
+        if not fresh or fresh[0].seq != rt.seq + 1:
+            return
+        try:
+            self._fold(rt, fresh)
+        except Exception:
+            rt.stale = True  # reloaded from the database before its next use
+            log.warning("could not follow board %s; it will be reloaded", rt.board_id)
+
     async def current(self, board_id: str) -> Runtime:
         """The board at the database's head (a cheap read when nothing changed elsewhere)."""
         rt = await self.runtime(board_id)
@@ -393,6 +422,10 @@ class BoardService:
         while rt.queue:
             batch = rt.queue[:MAX_BATCH]
             del rt.queue[: len(batch)]
+            if rt.observed:
+                observed, rt.observed = rt.observed, []
+                if not rt.stale:
+                    self._follow(rt, observed)
             if rt.stale:
                 try:
                     await self._reload(rt)

@@ -37,6 +37,7 @@ PG_ADMIN = os.environ.get("ATELIER_TEST_PG", "postgresql://postgres@127.0.0.1:54
 REDIS_URL = os.environ.get("ATELIER_TEST_REDIS", "redis://127.0.0.1:6379/0")
 GEN_TIMEOUT_S = 900
 WITH_CEILING = True  # --no-ceiling turns it off, to iterate on Atelier alone
+SCALEOUT_SHAPES = ("plenary", "workshops", "saturation")  # --scaleout-shapes picks some
 
 # Raised only where a scenario sends faster than a person could (the defaults, 30/s with bursts of
 # 60 per connection, stay on everywhere else); printed with the results.
@@ -285,7 +286,7 @@ def run_scaleout(sizes: dict[str, dict[str, Any]], workdir: Path, profile_dir: P
     if why:
         return {"available": False, "reason": why}
     out: dict[str, Any] = {"available": True}
-    for shape in ("plenary", "workshops", "saturation"):
+    for shape in SCALEOUT_SHAPES:
         params = sizes[f"scaleout_{shape}"]
         env_extra = UNLIMITED if shape == "saturation" else {}
         runs: dict[str, Any] = {"params": params}
@@ -424,7 +425,7 @@ def render(name: str, result: dict[str, Any]) -> str:
         if not result.get("available"):
             return f"\n== scaleout: not available ({result.get('reason')})"
         parts = []
-        for shape in ("plenary", "workshops", "saturation"):
+        for shape in [s for s in ("plenary", "workshops", "saturation") if s in result]:
             runs = result[shape]
             parts.append(
                 table(
@@ -561,9 +562,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=None, help="override the measured window (s)")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy the server into this folder")
     parser.add_argument("--no-ceiling", action="store_true", help="skip the ceiling runs")
+    parser.add_argument("--scaleout-shapes", default=None, help="a comma list of plenary,workshops,saturation")
     args = parser.parse_args(argv)
-    global WITH_CEILING
+    global WITH_CEILING, SCALEOUT_SHAPES
     WITH_CEILING = not args.no_ceiling
+    if args.scaleout_shapes:
+        SCALEOUT_SHAPES = tuple(args.scaleout_shapes.split(","))
 
     raise_nofile()  # servers started from here inherit the lifted descriptor limit
     sizes = {k: dict(v) for k, v in (QUICK if args.quick else FULL).items()}

@@ -321,17 +321,25 @@ class EventStore:
                 await self._write_rows(conn, whole)
             return [None] * len(units)
         except Conflict:
-            outcomes = []
-            for unit in units:
-                try:
-                    async with self._begin() as conn:
-                        await self._write_rows(conn, group_rows(unit))
-                    outcomes.append(None)
-                except (Conflict, Unavailable) as exc:
-                    outcomes.append(exc)
-            return outcomes
+            pass
         except Unavailable as exc:
             return [exc] * len(units)
+        # Again in one transaction, a savepoint per unit: the unit that lost its seq to another process
+        # fails alone and the others still commit together. A transaction per unit would cost a
+        # commit (an fsync) each, and the writer queue of every board waits behind them.
+        outcomes = []
+        try:
+            async with self._begin() as conn:
+                for unit in units:
+                    try:
+                        async with conn.begin_nested():
+                            await self._write_rows(conn, group_rows(unit))
+                        outcomes.append(None)
+                    except IntegrityError as exc:
+                        outcomes.append(Conflict(str(exc.orig)))
+            return outcomes
+        except (Conflict, Unavailable) as exc:
+            return [exc] * len(units)  # nothing of this group was committed
 
     async def _write_rows(self, conn: AsyncConnection, rows: GroupRows) -> None:
         """One statement per table (PostgreSQL, or SQLite without a file)."""

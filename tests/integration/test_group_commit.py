@@ -1,0 +1,71 @@
+"""A group commit on either database: one unit that lost its seq (to another process) fails alone, the
+others of the group commit together, and nothing of the failed unit is left behind."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from atelier.domain import Event
+from atelier.settings import async_database_url
+from atelier.store import Conflict, EventStore
+from atelier.store.db import make_engine
+from atelier.store.migrate import migrate
+from atelier.store.repository import Append
+
+A, B = "b_aaaaaaaaaaaaaaaa", "b_bbbbbbbbbbbbbbbb"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'atelier.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[EventStore]:
+    url = async_database_url(database_url)
+    await asyncio.to_thread(migrate, url)
+    made = EventStore(make_engine(url))
+    yield made
+    await made.close()
+
+
+async def _board(store: EventStore, board_id: str) -> None:
+    first = Append(board_id=board_id, first_seq=1, events=[Event("board.created", {})], actor=None, created_ms=1)
+    await store.create_board(board_id=board_id, code=board_id[-6:].upper(), created_ms=1, append=first)
+
+
+def _note(board_id: str, seq: int, actor: str, cid: str | None, text: str) -> Append:
+    event = Event("note.added", {"text": text})
+    return Append(board_id=board_id, first_seq=seq, events=[event], actor=actor, created_ms=2, cid=cid)
+
+
+async def test_the_unit_that_lost_its_seq_fails_alone(store: EventStore) -> None:
+    await _board(store, A)
+    await _board(store, B)
+    await store.append(_note(A, 2, "p_1", "c1", "written by another process"))
+    outcomes = await store.append_many(
+        [
+            [_note(B, 2, "p_2", "c1", "b2"), _note(B, 3, "p_2", "c2", "b3")],
+            [_note(A, 2, "p_3", None, "lost"), _note(A, 3, "p_3", None, "lost too")],
+            [_note(B, 4, "p_4", None, "b4")],
+            [_note(A, 2, "p_1", "c1", "resent")],
+        ]
+    )
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], Conflict) and isinstance(outcomes[3], Conflict)
+    assert [e.event.data["text"] for e in await store.events_after(board_id=B, seq=1)] == ["b2", "b3", "b4"]
+    assert [e.event.data["text"] for e in await store.events_after(board_id=A, seq=1)] == [
+        "written by another process"
+    ]
+    assert await store.command_seq(board_id=B, actor="p_2", cid="c2") == 3
+    # The next group on the same store commits: nothing was left half-open.
+    assert await store.append_many([[_note(A, 3, "p_9", None, "next")], [_note(B, 5, "p_9", None, "b5")]]) == [
+        None,
+        None,
+    ]
