@@ -33,6 +33,7 @@ CLOSE_DRAIN_SECONDS = 10.0
 
 
 MAX_BATCH = 256  # commands of one board decided and committed together
+BATCH_ATTEMPTS = 3  # a run that lost its seqs to another process is decided again this many times
 MAX_OBSERVED = 4096  # events kept for a busy board to fold; beyond, conflicts catch it up instead
 
 
@@ -454,7 +455,7 @@ class BoardService:
         rt.state, rt.seq, rt.snapshot_seq = fresh.state, fresh.seq, fresh.snapshot_seq
         rt.stale = False
 
-    async def _execute_batch(self, rt: Runtime, batch: list[Pending]) -> None:
+    async def _execute_batch(self, rt: Runtime, batch: list[Pending], attempt: int = 0) -> None:
         """Decide a run of commands on the board in turn, commit them in one transaction, then answer.
         Anything unusual (a refusal, a cid seen twice, a conflict with another process) is answered
         by the one-command path, which re-checks at the database's head."""
@@ -506,14 +507,22 @@ class BoardService:
             if appends:
                 await self.writer.submit_unit(appends)
             rt.stale = False
-        except Exception:
-            # Nothing of this run was committed: start again from the database, one command at a time.
+        except Exception as failure:
+            # Nothing of this run was committed: start again from the database.
             try:
                 await self._reload(rt)
             except Exception as exc:
                 for item in batch:
                     _settle_error(item, exc)
                 return
+            if isinstance(failure, Conflict) and attempt < BATCH_ATTEMPTS - 1:
+                # Another process committed on this board meanwhile, the usual case when several
+                # serve one busy board: decide the run again at the head, still as one transaction.
+                # One command at a time would cost a commit each and make the next conflict likelier.
+                await self._execute_batch(rt, batch, attempt + 1)
+                return
+            # Still conflicting (a resent cid accepted before fails every run it is in), or failing
+            # otherwise: one command at a time, where each gets its own answer.
             for item in batch:
                 await self._settle(item, self._execute_one(rt, item))
             return
