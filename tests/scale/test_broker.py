@@ -128,3 +128,25 @@ def _pings(broker: Broker):  # type: ignore[no-untyped-def]
         return True
 
     return check
+
+
+async def test_hundreds_of_simultaneous_publishes_all_reach_another_process(request):
+    """A hundred boards committing at once publish concurrently: each message must reach the other
+    process's subscribers (redis-py's default pool refused past 100 connections, and those events
+    waited for a heartbeat on the other process)."""
+    need_service("Redis", "127.0.0.1", 6379)
+    url = request.getfixturevalue("redis_url")
+    sender, receiver = make_broker(url), make_broker(url)
+    await sender.start()
+    await receiver.start()
+    try:
+        channels = [new_channel() for _ in range(300)]
+        async with AsyncExitStack() as stack:
+            subs = [await stack.enter_async_context(receiver.subscribe(c)) for c in channels]
+            await asyncio.gather(*(sender.publish(c, c.encode()) for c in channels))
+            got = [await receive(s) for s in subs]
+        assert got == [c.encode() for c in channels]
+        assert sender.connected and receiver.connected
+    finally:
+        await sender.close()
+        await receiver.close()

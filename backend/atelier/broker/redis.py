@@ -26,6 +26,7 @@ SUBSCRIBE_WAIT = 5.0  # how long a new subscriber waits for Redis to confirm bef
 IDLE_PING = 5.0  # a quiet connection is pinged after this long …
 IDLE_DEAD = 15.0  # … and given up as dead (half-open TCP) after this long without any reply
 TIMEOUT = 5.0
+POOL_CONNECTIONS = 16  # the subscription holds one; publishers share the rest
 
 
 class RedisBroker:
@@ -37,13 +38,20 @@ class RedisBroker:
     def __init__(self, url: str) -> None:
         # No retry inside redis-py: a lost connection must surface here, where it is counted as an
         # outage (RESYNC after it) and retried with our own backoff instead of stalling a publisher.
-        self._client = redis.Redis.from_url(
+        # A blocking pool: with a hundred boards publishing at once, redis-py's default pool raises
+        # MaxConnectionsError past 100 connections, which dropped those events for the other
+        # processes (they waited for a heartbeat) and looked like an outage. Publishers now wait
+        # for one of a few connections instead; a publish is one short round trip.
+        pool = redis.BlockingConnectionPool.from_url(
             url,
+            max_connections=POOL_CONNECTIONS,
+            timeout=TIMEOUT,
             socket_timeout=TIMEOUT,
             socket_connect_timeout=TIMEOUT,
             socket_keepalive=True,
             retry=Retry(NoBackoff(), 0),
         )
+        self._client = redis.Redis.from_pool(pool)  # closing the client closes the pool too
         self._queues: dict[str, set[asyncio.Queue[bytes]]] = defaultdict(set)
         self._confirm: dict[str, list[asyncio.Future[None]]] = {}
         self._pubsub: PubSub | None = None  # set while connected
