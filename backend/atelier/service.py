@@ -35,6 +35,8 @@ CLOSE_DRAIN_SECONDS = 10.0
 MAX_BATCH = 256  # commands of one board decided and committed together
 BATCH_ATTEMPTS = 3  # a run that lost its seqs to another process is decided again this many times
 MAX_OBSERVED = 4096  # events kept for a busy board to fold; beyond, conflicts catch it up instead
+CONTENDED_SECONDS = 5.0  # after losing a seq to another process, decide under the board's lease this long
+LEASE_SLOTS = 4  # boards of this process holding a lease (and a database connection) at once
 
 
 def _settle_error(item: Pending, exc: Exception) -> None:
@@ -135,6 +137,7 @@ class Runtime:
     # Events committed (by any process) that arrived while this board was busy: folded before the
     # next decision, so a busy board's copy keeps up with the other processes' writes too.
     observed: list[StoredEvent] = field(default_factory=list)
+    contended_until: float = 0.0  # loop time until which this board's runs are decided under its lease
 
 
 def _consume(future: asyncio.Future[int]) -> None:
@@ -181,6 +184,7 @@ class BoardService:
         self._closing = False
         self._in_flight = 0
         self._idle = asyncio.Event()
+        self._lease_slots = asyncio.Semaphore(LEASE_SLOTS)
         self._idle.set()
 
     def start(self) -> None:
@@ -434,10 +438,37 @@ class BoardService:
                     for item in batch:
                         _settle_error(item, exc)
                     continue
-            if len(batch) == 1:
-                await self._settle(batch[0], self._execute_one(rt, batch[0]))
+            if self._contended(rt):
+                await self._leased(rt, batch)
             else:
-                await self._execute_batch(rt, batch)
+                await self._decide_and_commit(rt, batch)
+
+    async def _decide_and_commit(self, rt: Runtime, batch: list[Pending]) -> None:
+        if len(batch) == 1:
+            await self._settle(batch[0], self._execute_one(rt, batch[0]))
+        else:
+            await self._execute_batch(rt, batch)
+
+    def _contended(self, rt: Runtime) -> bool:
+        return rt.contended_until > asyncio.get_running_loop().time() and self.store.leases
+
+    async def _leased(self, rt: Runtime, batch: list[Pending]) -> None:
+        """A board that another process also writes to, busily: optimistic appends would have both
+        processes decide at the same head and one of them throw its run away each time. Under the
+        board's lease only one decides at a time, after folding what the other committed. At most
+        LEASE_SLOTS boards hold a lease (and a database connection) at once; the others go on as before."""
+        if self._lease_slots.locked():
+            await self._decide_and_commit(rt, batch)
+            return
+        async with self._lease_slots, self.store.board_lease(board_id=rt.board_id) as held:
+            if held:
+                try:
+                    await self.catch_up(rt)
+                except Exception as exc:
+                    for item in batch:
+                        _settle_error(item, exc)
+                    return
+            await self._decide_and_commit(rt, batch)
 
     async def _settle(self, item: Pending, work: Awaitable[int]) -> None:
         try:
@@ -515,6 +546,8 @@ class BoardService:
                 for item in batch:
                     _settle_error(item, exc)
                 return
+            if isinstance(failure, Conflict):
+                rt.contended_until = asyncio.get_running_loop().time() + CONTENDED_SECONDS
             if isinstance(failure, Conflict) and attempt < BATCH_ATTEMPTS - 1:
                 # Another process committed on this board meanwhile, the usual case when several
                 # serve one busy board: decide the run again at the head, still as one transaction.
@@ -573,6 +606,7 @@ class BoardService:
             try:
                 await self.writer.submit(append)
             except Conflict:
+                rt.contended_until = asyncio.get_running_loop().time() + CONTENDED_SECONDS
                 if item.cid is not None:
                     seq = await self.store.command_seq(board_id=rt.board_id, actor=item.actor_id, cid=item.cid)
                     if seq is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -40,6 +41,7 @@ class StoredEvent:
     event: Event
 
 
+LEASE_WAIT = 5.0  # seconds a process waits for another's board lease before deciding without it
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 
 
@@ -242,6 +244,40 @@ class EventStore:
         except OSError as exc:
             raise Unavailable(type(exc).__name__) from None
 
+    @property
+    def leases(self) -> bool:
+        """Whether board_lease can keep other processes from deciding on a board meanwhile."""
+        return self.engine.dialect.name == "postgresql"
+
+    @asynccontextmanager
+    async def board_lease(self, *, board_id: str) -> AsyncIterator[bool]:
+        """Hold the board's write lease across processes: on PostgreSQL a transaction-scoped advisory
+        lock on a connection of its own, which goes with the transaction (or with the session, should
+        this process die). Yields whether it is held: after LEASE_WAIT, during an outage or on SQLite it
+        yields False and the caller goes on optimistically, exactly as without a lease."""
+        if not self.leases:
+            yield False
+            return
+        conn: AsyncConnection | None = None
+        try:
+            conn = await self.engine.connect()
+            await conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(LEASE_WAIT * 1000)}ms'")
+            await conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(board_id, 0))))
+        except (DBAPIError, OSError):
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            conn = None
+        try:
+            yield conn is not None
+        finally:
+            if conn is not None:
+                # Whatever happens here, the lock ends with the transaction or with the connection.
+                with contextlib.suppress(Exception):
+                    await conn.rollback()
+                with contextlib.suppress(Exception):
+                    await conn.close()
+
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
         try:
@@ -366,8 +402,6 @@ class EventStore:
             return [_row_to_event(row) for row in (await conn.execute(query)).all()]
 
     async def head(self, *, board_id: str) -> int:
-        from sqlalchemy import func
-
         async with self._read() as conn:
             value = (await conn.execute(select(func.max(E.c.seq)).where(E.c.board_id == board_id))).scalar()
         return int(value or 0)
