@@ -15,21 +15,11 @@ from atelier.clock import SystemClock
 from atelier.domain import Command
 from atelier.service import BoardService
 from atelier.settings import async_database_url
-from atelier.store import Conflict, EventStore
+from atelier.store import EventStore
 from atelier.store import repository as repo
 from atelier.store.db import make_engine
 from atelier.store.migrate import migrate
-
-
-class CountingStore(EventStore):
-    """The real store, counting the units that lost their seq to another writer."""
-
-    conflicts = 0
-
-    async def append_many(self, units):  # type: ignore[no-untyped-def]
-        outcomes = await super().append_many(units)
-        self.conflicts += sum(isinstance(o, Conflict) for o in outcomes)
-        return outcomes
+from tests.support.stores import CountingStore
 
 
 @pytest.fixture

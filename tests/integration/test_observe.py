@@ -15,27 +15,9 @@ from atelier.clock import SystemClock
 from atelier.domain import Command
 from atelier.service import BoardService
 from atelier.settings import async_database_url
-from atelier.store import Conflict, EventStore
 from atelier.store.db import make_engine
 from atelier.store.migrate import migrate
-
-
-class CountingStore(EventStore):
-    """The real store, counting the group-commit units that lost their seq."""
-
-    conflicts = 0
-
-    async def append_many(self, units):  # type: ignore[no-untyped-def]
-        outcomes = await super().append_many(units)
-        self.conflicts += sum(isinstance(o, Conflict) for o in outcomes)
-        return outcomes
-
-    async def append(self, item):  # type: ignore[no-untyped-def]
-        try:
-            return await super().append(item)
-        except Conflict:
-            self.conflicts += 1
-            raise
+from tests.support.stores import CountingStore
 
 
 @pytest.fixture
