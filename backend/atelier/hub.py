@@ -56,8 +56,8 @@ class Client:
         self._largest = 0  # one big frame (a welcome on a slow link) is not a reader falling behind
         self._closed = False
         self._direct = direct_socket(conn)
-        self._queue: deque[bytes | str | int] = deque()
-        self._queued_bytes = 0
+        self._queue: deque[str | int] = deque()  # the ASGI path: texts, then a close code
+        self._queued_bytes = 0  # counted in characters: near enough to bytes for a bound
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         if self._direct is None:

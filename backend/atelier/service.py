@@ -347,11 +347,11 @@ class BoardService:
         of first conflicting with what another process wrote (a failed insert, a read, a retry, and
         under load a collapse: the slower commits get, the staler the copies and the more conflicts)."""
         rt = self._runtimes.get(board_id)
-        if rt is None:
-            return
+        if rt is None or not run or run[-1].seq <= rt.seq:
+            return  # nothing new: usually this process's own events, back through the broker
         if rt.lock.locked() or rt.stale:
             if len(rt.observed) < MAX_OBSERVED:
-                rt.observed.extend(run)  # the drain folds it before deciding again
+                rt.observed.extend(item for item in run if item.seq > rt.seq)  # folded before the next run
             return
         self._follow(rt, run)
 
@@ -431,13 +431,8 @@ class BoardService:
                 observed, rt.observed = rt.observed, []
                 if not rt.stale:
                     self._follow(rt, observed)
-            if rt.stale:
-                try:
-                    await self._reload(rt)
-                except Exception as exc:
-                    for item in batch:
-                        _settle_error(item, exc)
-                    continue
+            if rt.stale and not await self._or_fail(batch, self._reload(rt)):
+                continue
             if self._contended(rt):
                 await self._leased(rt, batch)
             else:
@@ -461,14 +456,24 @@ class BoardService:
             await self._decide_and_commit(rt, batch)
             return
         async with self._lease_slots, self.store.board_lease(board_id=rt.board_id) as held:
-            if held:
-                try:
-                    await self.catch_up(rt)
-                except Exception as exc:
-                    for item in batch:
-                        _settle_error(item, exc)
-                    return
+            if held and not await self._or_fail(batch, self.catch_up(rt)):
+                return
             await self._decide_and_commit(rt, batch)
+
+    @staticmethod
+    async def _or_fail(batch: list[Pending], work: Awaitable[None]) -> bool:
+        """Run what must precede deciding `batch`; if it fails, that failure is every command's answer."""
+        try:
+            await work
+        except Exception as exc:
+            for item in batch:
+                _settle_error(item, exc)
+            return False
+        return True
+
+    def _mark_contended(self, rt: Runtime) -> None:
+        """Another process took a seq on this board: decide its next runs under the board's lease."""
+        rt.contended_until = asyncio.get_running_loop().time() + CONTENDED_SECONDS
 
     async def _settle(self, item: Pending, work: Awaitable[int]) -> None:
         try:
@@ -488,8 +493,9 @@ class BoardService:
 
     async def _execute_batch(self, rt: Runtime, batch: list[Pending], attempt: int = 0) -> None:
         """Decide a run of commands on the board in turn, commit them in one transaction, then answer.
-        Anything unusual (a refusal, a cid seen twice, a conflict with another process) is answered
-        by the one-command path, which re-checks at the database's head."""
+        A refusal or a cid seen twice in the run is answered by the one-command path, which re-checks
+        at the database's head; a run that lost its seqs to another process is decided again at the
+        head (BATCH_ATTEMPTS), then goes one command at a time too."""
         alone: list[Pending] = []
         answered: list[tuple[Pending, int]] = []
         appends: list[Append] = []
@@ -540,14 +546,10 @@ class BoardService:
             rt.stale = False
         except Exception as failure:
             # Nothing of this run was committed: start again from the database.
-            try:
-                await self._reload(rt)
-            except Exception as exc:
-                for item in batch:
-                    _settle_error(item, exc)
+            if not await self._or_fail(batch, self._reload(rt)):
                 return
             if isinstance(failure, Conflict):
-                rt.contended_until = asyncio.get_running_loop().time() + CONTENDED_SECONDS
+                self._mark_contended(rt)
             if isinstance(failure, Conflict) and attempt < BATCH_ATTEMPTS - 1:
                 # Another process committed on this board meanwhile, the usual case when several
                 # serve one busy board: decide the run again at the head, still as one transaction.
@@ -606,7 +608,7 @@ class BoardService:
             try:
                 await self.writer.submit(append)
             except Conflict:
-                rt.contended_until = asyncio.get_running_loop().time() + CONTENDED_SECONDS
+                self._mark_contended(rt)
                 if item.cid is not None:
                     seq = await self.store.command_seq(board_id=rt.board_id, actor=item.actor_id, cid=item.cid)
                     if seq is not None:

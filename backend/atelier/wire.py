@@ -8,7 +8,7 @@ those bytes once and writes them to each transport: a few µs per recipient.
 
 This reaches into uvicorn's `websockets-sansio` protocol (the one `atelier serve` selects): its
 `receive` is the bound method the ASGI app is given. Any other server, or per-message deflate, falls
-back to the ASGI path (`direct_socket` returns None), and tests/unit/test_wire.py fails if an uvicorn
+back to the ASGI path (`direct_socket` returns None), and tests/integration/test_wire.py fails if an uvicorn
 upgrade moves what this relies on.
 """
 

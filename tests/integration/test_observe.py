@@ -41,8 +41,12 @@ async def _board(a: BoardService, b: BoardService) -> tuple[str, str, str]:
     return created.board_id, created.participant_id, pid
 
 
-async def _delivered(service: BoardService, board_id: str, after: int) -> list:
-    return await service.store.events_after(board_id=board_id, seq=after)
+async def _written_by(service: BoardService, board_id: str, pid: str, texts: list[str]) -> list:
+    """Notes added through `service`; returns the run of events a room would deliver for them."""
+    before = (await service.runtime(board_id)).seq
+    for text in texts:
+        await service.execute(board_id, pid, Command("note.add", {"text": text}))
+    return await service.store.events_after(board_id=board_id, seq=before)
 
 
 async def test_what_another_process_committed_is_followed(pair) -> None:
@@ -50,12 +54,11 @@ async def test_what_another_process_committed_is_followed(pair) -> None:
     board_id, _, pid = await _board(a, b)
     rt_b = await b.runtime(board_id)
     before = rt_b.seq
-    for i in range(3):
-        await a.execute(board_id, pid, Command("note.add", {"text": f"idée {i}"}))
+    run = await _written_by(a, board_id, pid, ["idée 0", "idée 1", "idée 2"])
     rt_a = await a.runtime(board_id)
     assert rt_b.seq == before < rt_a.seq
 
-    b.observe(board_id, await _delivered(a, board_id, before))
+    b.observe(board_id, run)
     assert rt_b.seq == rt_a.seq
     assert rt_b.state.to_json() == rt_a.state.to_json()
     await b.execute(board_id, pid, Command("note.add", {"text": "depuis b"}))
@@ -68,9 +71,9 @@ async def test_a_run_that_arrives_while_the_board_is_busy_is_folded_before_the_n
     board_id, _, pid = await _board(a, b)
     rt_b = await b.runtime(board_id)
     before = rt_b.seq
-    await a.execute(board_id, pid, Command("note.add", {"text": "une"}))
+    run = await _written_by(a, board_id, pid, ["une"])
     async with rt_b.lock:  # b is deciding something else
-        b.observe(board_id, await _delivered(a, board_id, before))
+        b.observe(board_id, run)
         assert rt_b.seq == before
     await b.execute(board_id, pid, Command("note.add", {"text": "deux"}))
     assert b.store.conflicts == 0
@@ -82,9 +85,7 @@ async def test_a_run_that_does_not_follow_on_is_left_to_the_conflict_path(pair) 
     board_id, _, pid = await _board(a, b)
     rt_b = await b.runtime(board_id)
     before = rt_b.seq
-    for i in range(2):
-        await a.execute(board_id, pid, Command("note.add", {"text": f"idée {i}"}))
-    run = await _delivered(a, board_id, before)
+    run = await _written_by(a, board_id, pid, ["idée 0", "idée 1"])
     b.observe(board_id, run[1:])  # the first event is missing: nothing is folded
     assert rt_b.seq == before
     await b.execute(board_id, pid, Command("note.add", {"text": "depuis b"}))

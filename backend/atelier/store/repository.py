@@ -182,18 +182,19 @@ def _append_many_sync(
     except sqlite3.IntegrityError as exc:
         if len(units) == 1:
             return [Conflict(str(exc))]
+    # As on PostgreSQL: again in one transaction, a savepoint per unit, so the unit that conflicts
+    # fails alone and the others commit together. Any other error fails the whole group.
     outcomes: list[Exception | None] = []
-    for unit in units:
-        try:
-            with transaction(conn):
+    with transaction(conn):
+        for unit in units:
+            conn.execute("SAVEPOINT unit")
+            try:
                 _write_rows_sync(conn, group_rows(unit))
-            outcomes.append(None)
-        except sqlite3.Error as exc:
-            # Per unit, as on PostgreSQL: the units before this one are committed and must say so.
-            mapped = _sqlite_error(exc)
-            if mapped is None:
-                raise
-            outcomes.append(mapped)
+                outcomes.append(None)
+            except sqlite3.IntegrityError as exc:
+                conn.execute("ROLLBACK TO unit")
+                outcomes.append(Conflict(str(exc)))
+            conn.execute("RELEASE unit")
     return outcomes
 
 
@@ -334,8 +335,8 @@ class EventStore:
 
     async def append_many(self, units: Sequence[Sequence[Append]]) -> list[Exception | None]:
         """Group commit: many commands' events in one transaction. A unit (one command, or one board's
-        run of commands) commits whole or not at all; if the group fails, each unit is retried alone so
-        that one conflict does not sink the others. Returns an outcome per unit."""
+        run of commands) commits whole or not at all; if the group conflicts, it is written again with a
+        savepoint per unit, so that one conflict does not sink the others. Returns an outcome per unit."""
         whole = group_rows([item for unit in units for item in unit])
         if self._sqlite is not None:
             try:
