@@ -12,10 +12,10 @@ from typing import Any, Protocol
 
 from . import protocol
 from .broker import RESYNC, Broker
-from .domain import Viewer, event_for
+from .domain import Viewer, event_for_others, sees_everything, sees_in_full
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
-from .wire import Outgoing, direct_socket
+from .wire import Batch, Outgoing, direct_socket
 
 log = logging.getLogger("atelier.hub")
 
@@ -68,10 +68,15 @@ class Client:
         return self._closed
 
     def send(self, frame: Outgoing | str) -> None:
-        self.send_many([Outgoing(frame) if isinstance(frame, str) else frame])
+        self.send_batch(Batch([Outgoing(frame) if isinstance(frame, str) else frame]))
 
     def send_many(self, frames: list[Outgoing]) -> None:
         """Send `frames` in order (one write on the direct path)."""
+        if frames:
+            self.send_batch(Batch(frames))
+
+    def send_batch(self, batch: Batch) -> None:
+        """Send a batch's frames in order; its joined bytes may be shared with other clients."""
         if self._closed:
             return
         direct = self._direct
@@ -82,15 +87,12 @@ class Client:
             if direct.buffered() > self._limit + self._largest:
                 self.close_soon(CLOSE_TOO_SLOW, front=True)
                 return
-            if len(frames) == 1:
-                wire = frames[0].wire
-                self._largest = max(self._largest, len(wire))
-            else:
-                wire = b"".join([f.wire for f in frames])
-                self._largest = max(self._largest, *(len(f.wire) for f in frames))
+            wire = batch.wire
+            if batch.largest > self._largest:
+                self._largest = batch.largest
             direct.write(wire)
             return
-        for out in frames:
+        for out in batch.frames:
             if self._queued_bytes > self._limit + self._largest:
                 self.close_soon(CLOSE_TOO_SLOW, front=True)
                 return
@@ -250,37 +252,64 @@ class Room:
             self._observe(run)
 
     def _deliver(self, items: list[StoredEvent]) -> None:
-        """Encode each event once per audience (not per socket), then give every client all of its
-        frames of this run in one write: a group commit of many commands costs each socket one
-        system call, not one per event."""
-        outbox: dict[Client, list[Outgoing]] = {}
-        reload: list[Client] = []
+        """Give every client the events of this run it has not had, in one write.
+
+        Each event is encoded once for everyone who sees it as others do; those frames, joined once,
+        are written as the same bytes to every such socket, so a run costs each socket a check and
+        a system call. Facilitators and the subjects of a restricted event (its author), and a client
+        that already has part of the run, get their own frames."""
+        run: list[StoredEvent] = []
         for item in items:
-            if item.seq != self.delivered_seq + 1:
+            if item.seq == self.delivered_seq + 1:
+                run.append(item)
+                self.delivered_seq = item.seq
+        if not run:
+            return
+        first, last = run[0].seq, run[-1].seq
+        common = [Outgoing(protocol.encode(protocol.event_message(i.seq, *event_for_others(i.event)))) for i in run]
+        shared = Batch(common)
+        restricted = [i.event for i in run if i.event.restricted]
+        subjects: set[str] = set().union(*(e.subjects for e in restricted)) if restricted else set()
+        # A participant whose role changed reloads (4001) once it has been sent that change.
+        reloads = {i.event.data.get("id"): i.seq for i in run if i.event.name == "participant.role_changed"}
+        full: dict[int, Outgoing] = {}
+        reload: list[Client] = []
+        for client in self.clients:
+            had = client.sent_seq
+            if had >= last:
                 continue
-            self.delivered_seq = item.seq
-            frames: dict[tuple[str, int], Outgoing] = {}
-            role_change = item.event.data.get("id") if item.event.name == "participant.role_changed" else None
-            for client in self.clients:
-                if client.sent_seq >= item.seq:
-                    continue
-                name, data = event_for(item.event, client.viewer)
-                key = (name, id(data))
-                frame = frames.get(key)
-                if frame is None:
-                    frame = frames[key] = Outgoing(protocol.encode(protocol.event_message(item.seq, name, data)))
-                queued = outbox.get(client)
-                if queued is None:
-                    outbox[client] = [frame]
-                else:
-                    queued.append(frame)
-                client.sent_seq = item.seq
-                if role_change is not None and client.viewer.id == role_change:
-                    reload.append(client)
-        for client, queued in outbox.items():
-            client.send_many(queued)
+            viewer = client.viewer
+            special = bool(restricted) and (
+                sees_everything(viewer) or (viewer.id in subjects and not viewer.projector)
+            )
+            if had < first and not special:
+                client.send_batch(shared)
+            else:
+                client.send_many(self._own_frames(run, common, client, full))
+            client.sent_seq = last
+            if reloads and had < reloads.get(viewer.id, 0):
+                reload.append(client)
         for client in reload:
             client.close_soon(CLOSE_RELOAD)
+
+    @staticmethod
+    def _own_frames(
+        run: list[StoredEvent], common: list[Outgoing], client: Client, full: dict[int, Outgoing]
+    ) -> list[Outgoing]:
+        """The frames of `run` for one client that does not simply take everyone's (`full` keeps the
+        as-written frames of restricted events, encoded once per run)."""
+        frames: list[Outgoing] = []
+        for item, frame in zip(run, common, strict=True):
+            if item.seq <= client.sent_seq:
+                continue
+            if item.event.restricted and sees_in_full(item.event, client.viewer):
+                mine = full.get(item.seq)
+                if mine is None:
+                    message = protocol.event_message(item.seq, item.event.name, item.event.data)
+                    mine = full[item.seq] = Outgoing(protocol.encode(message))
+                frame = mine
+            frames.append(frame)
+        return frames
 
     def _observe(self, run: list[StoredEvent]) -> None:
         """Let this process's copy of the board follow what other processes committed."""

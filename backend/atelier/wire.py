@@ -52,6 +52,29 @@ class Outgoing:
         return self._wire
 
 
+class Batch:
+    """Frames that go out together: one write on the direct path. Their joined bytes are built once
+    and shared by every socket that takes the whole batch (a run of events to a room)."""
+
+    __slots__ = ("_wire", "frames", "largest")
+
+    def __init__(self, frames: list[Outgoing]) -> None:
+        self.frames = frames
+        self._wire: bytes | None = None
+        self.largest = 0
+
+    @property
+    def wire(self) -> bytes:
+        if self._wire is None:
+            frames = self.frames
+            if len(frames) == 1:
+                self._wire = frames[0].wire
+            else:
+                self._wire = b"".join([f.wire for f in frames])
+            self.largest = max(len(f.wire) for f in frames)
+        return self._wire
+
+
 class DirectSocket:
     """The transport under one accepted uvicorn WebSocket, with what it takes to write to it safely."""
 

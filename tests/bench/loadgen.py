@@ -111,6 +111,13 @@ class ServerWatch:
         self._t0 = 0.0
         self._cpu0: list[float] = []
         self._me0 = 0.0
+        self._all0 = 0.0
+
+    @staticmethod
+    def _busy() -> float:
+        """CPU seconds the whole machine spent busy (every core, every process: PostgreSQL, Redis)."""
+        t = psutil.cpu_times()
+        return t.user + t.nice + t.system + t.irq + t.softirq + t.steal
 
     @staticmethod
     def _cpu(proc: psutil.Process) -> float:
@@ -124,6 +131,7 @@ class ServerWatch:
         self._t0 = time.monotonic()
         self._cpu0 = [self._cpu(p) for p in self.procs]
         self._me0 = self._cpu(self.me)
+        self._all0 = self._busy()
 
     def stop(self) -> dict[str, Any]:
         elapsed = max(1e-6, time.monotonic() - self._t0)
@@ -132,6 +140,7 @@ class ServerWatch:
             "server_cpu_pct": round(sum(per), 1),
             "server_cpu_pct_each": [round(x, 1) for x in per],
             "gen_cpu_pct": round((self._cpu(self.me) - self._me0) / elapsed * 100, 1),
+            "machine_cpu_pct": round((self._busy() - self._all0) / elapsed * 100, 1),
             "server_rss_mib": round(self.rss() / 2**20, 1),
         }
 
@@ -181,8 +190,15 @@ class Generator:
 
     # --- setup -------------------------------------------------------------------------------
 
-    async def make_boards(self, boards: int, per_board: int, *, slow: int = 0) -> None:
-        """Create boards and join participants (HTTP for Atelier; synthetic ids for the ceiling)."""
+    async def make_boards(self, boards: int, per_board: int, *, slow: int = 0, placement: str = "spread") -> None:
+        """Create boards and join participants (HTTP for Atelier; synthetic ids for the ceiling).
+
+        With several endpoints, `placement` says which process a participant lands on: "spread" puts
+        a board's participants on every process in turn (a proxy balancing each connection), "board"
+        puts a whole board on one process (a proxy hashing the socket's path `/ws/{code}`, as
+        deploy/nginx.conf does), boards taking the processes in turn."""
+        if placement not in ("spread", "board"):
+            raise SystemExit(f"unknown placement {placement!r}")
         total = boards * per_board
         if total > MAX_PARTICIPANTS:
             raise SystemExit(f"refusing {total} participants (cap {MAX_PARTICIPANTS})")
@@ -192,7 +208,10 @@ class Generator:
             for b in range(boards):
                 board = Board(code=f"R{b:05d}")
                 board.facilitator = Member(-1, board, f"f_{b}", self.endpoints[0])
-                board.members = [Member(i, board, f"p_{b}_{i}", self.endpoints[i % n_ep]) for i in range(per_board)]
+                board.members = [
+                    Member(i, board, f"p_{b}_{i}", self.endpoints[(b if placement == "board" else i) % n_ep])
+                    for i in range(per_board)
+                ]
                 self.boards.append(board)
         else:
             base = f"http://{self.endpoints[0][0]}:{self.endpoints[0][1]}"
@@ -211,8 +230,8 @@ class Generator:
 
                 self.boards = list(await asyncio.gather(*(create(b) for b in range(boards))))
 
-                async def join(board: Board, i: int) -> Member | None:
-                    endpoint = self.endpoints[i % n_ep]
+                async def join(b: int, board: Board, i: int) -> Member | None:
+                    endpoint = self.endpoints[(b if placement == "board" else i) % n_ep]
                     url = f"http://{endpoint[0]}:{endpoint[1]}/api/boards/{board.code}/join"
                     try:
                         async with sem:
@@ -223,8 +242,10 @@ class Generator:
                         return None
                     return Member(i, board, r.json()["token"], endpoint)
 
-                for board in self.boards:
-                    joined = await asyncio.gather(*(join(board, i) for i in range(per_board)))
+                for b, board in enumerate(self.boards):
+                    if placement == "board":
+                        board.facilitator.endpoint = self.endpoints[b % n_ep]  # type: ignore[union-attr]
+                    joined = await asyncio.gather(*(join(b, board, i) for i in range(per_board)))
                     board.members = [m for m in joined if m is not None]
         for board in self.boards[:1]:
             for m in board.members[:slow]:
@@ -580,11 +601,17 @@ class Generator:
         self.finish(elapsed, events, watch)
 
     async def scenario_saturation(
-        self, participants: int, senders: int, inflight: int, duration: float, rooms: int = 1
+        self,
+        participants: int,
+        senders: int,
+        inflight: int,
+        duration: float,
+        rooms: int = 1,
+        placement: str = "spread",
     ) -> None:
         """`rooms` rooms of `participants` each; in every room `senders` people each keep `inflight`
         stamped edits outstanding, as fast as acks return."""
-        await self.make_boards(rooms, participants)
+        await self.make_boards(rooms, participants, placement=placement)
         await self.connect_all()
         await self.open_writing()
         readers = [[m for m in b.members if m.client is not None and not m.slow] for b in self.boards]

@@ -6,7 +6,7 @@ from .decide import HANDLERS, create_board, decide, import_board
 from .errors import DomainError
 from .events import Command, Context, Event, Viewer
 from .model import BoardState
-from .views import HIDDEN, event_for, sees_everything, view_state
+from .views import HIDDEN, event_for, event_for_others, sees_everything, sees_in_full, view_state
 
 COMMAND_NAMES = frozenset(HANDLERS)
 
@@ -23,8 +23,10 @@ __all__ = [
     "create_board",
     "decide",
     "event_for",
+    "event_for_others",
     "import_board",
     "initial",
     "sees_everything",
+    "sees_in_full",
     "view_state",
 ]

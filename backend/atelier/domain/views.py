@@ -96,12 +96,25 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def event_for(event: Event, viewer: Viewer) -> tuple[str, dict[str, Any]]:
-    """(name, data) of `event` as delivered to `viewer`."""
+def sees_in_full(event: Event, viewer: Viewer) -> bool:
+    """Whether `viewer` receives `event` as written rather than as everyone else does."""
     if not event.restricted or sees_everything(viewer):
-        return event.name, event.data
-    if viewer.id is not None and not viewer.projector and viewer.id in event.subjects:
+        return True
+    return viewer.id is not None and not viewer.projector and viewer.id in event.subjects
+
+
+def event_for_others(event: Event) -> tuple[str, dict[str, Any]]:
+    """(name, data) of `event` for a viewer who is neither a facilitator nor one of its subjects:
+    the same for all of them, so a room encodes it once for all of them."""
+    if not event.restricted:
         return event.name, event.data
     if event.public is None:
         return HIDDEN, {}
     return event.name, event.public
+
+
+def event_for(event: Event, viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    """(name, data) of `event` as delivered to `viewer`."""
+    if sees_in_full(event, viewer):
+        return event.name, event.data
+    return event_for_others(event)
