@@ -48,12 +48,28 @@ FULL: dict[str, dict[str, Any]] = {
     "plenary": {"participants": 1000, "rate": 20.0, "duration": 30.0},
     "burst": {"participants": 200, "votes": 5, "spread": 1.0},
     "idle": {"participants": 2000, "per_board": 100, "hold": 5.0},
-    "saturation": {"participants": 200, "senders": 20, "inflight": 4, "duration": 10.0},
+    "saturation": {"participants": 200, "senders": 20, "inflight": 4, "duration": 10.0, "timed": 20},
     "slowreader": {"participants": 200, "rate": 50.0, "duration": 20.0},
     "persist": {"boards": 50, "per_board": 8, "concurrency": 400, "duration": 10.0},
-    "scaleout_plenary": {"participants": 2000, "rate": 20.0, "duration": 30.0},
-    "scaleout_workshops": {"boards": 100, "per_board": 12, "interval": 3.0, "duration": 30.0, "votes": 3},
-    "scaleout_saturation": {"participants": 400, "senders": 20, "inflight": 4, "duration": 10.0},
+    # Scale-out places each board on one process, as deploy/nginx.conf's hash on the board's code does.
+    "scaleout_plenary": {"participants": 2000, "rate": 20.0, "duration": 30.0, "placement": "board"},
+    "scaleout_workshops": {
+        "boards": 100,
+        "per_board": 12,
+        "interval": 3.0,
+        "duration": 30.0,
+        "votes": 3,
+        "placement": "board",
+    },
+    "scaleout_saturation": {
+        "participants": 200,
+        "rooms": 8,
+        "senders": 10,
+        "inflight": 4,
+        "duration": 10.0,
+        "placement": "board",
+        "timed": 5,
+    },
 }
 SLOWREADER_REPEATS = 2
 QUICK: dict[str, dict[str, Any]] = {
@@ -61,12 +77,27 @@ QUICK: dict[str, dict[str, Any]] = {
     "plenary": {"participants": 20, "rate": 20.0, "duration": 2.0},
     "burst": {"participants": 20, "votes": 3, "spread": 1.0},
     "idle": {"participants": 100, "per_board": 50, "hold": 1.0},
-    "saturation": {"participants": 20, "senders": 4, "inflight": 2, "duration": 2.0},
+    "saturation": {"participants": 20, "senders": 4, "inflight": 2, "duration": 2.0, "timed": 4},
     "slowreader": {"participants": 20, "rate": 50.0, "duration": 2.0},
     "persist": {"boards": 4, "per_board": 4, "concurrency": 32, "duration": 1.0},
-    "scaleout_plenary": {"participants": 40, "rate": 20.0, "duration": 2.0},
-    "scaleout_workshops": {"boards": 4, "per_board": 5, "interval": 0.5, "duration": 3.0, "votes": 2},
-    "scaleout_saturation": {"participants": 40, "senders": 4, "inflight": 2, "duration": 2.0},
+    "scaleout_plenary": {"participants": 40, "rate": 20.0, "duration": 2.0, "placement": "board"},
+    "scaleout_workshops": {
+        "boards": 4,
+        "per_board": 5,
+        "interval": 0.5,
+        "duration": 3.0,
+        "votes": 2,
+        "placement": "board",
+    },
+    "scaleout_saturation": {
+        "participants": 20,
+        "rooms": 2,
+        "senders": 4,
+        "inflight": 2,
+        "duration": 2.0,
+        "placement": "board",
+        "timed": 2,
+    },
 }
 
 
@@ -356,6 +387,8 @@ ROWS: list[tuple[str, str, bool]] = [
     ("server RSS (MiB)", "server_rss_mib", False),
     ("RSS per connection (KiB)", "rss_per_conn_kib", False),
     ("generator CPU %", "gen_cpu_pct", False),
+    ("PostgreSQL + Redis CPU %", "services_cpu_pct", False),
+    ("machine CPU % (of 100·nproc)", "machine_cpu_pct", False),
     ("slow reader closed with", "slow_reader_close", False),
     ("join (s)", "join_s", False),
     ("connect (s)", "connect_s", False),
@@ -489,11 +522,12 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     out.append(("workshops: p99 < 30 ms", f"p99 {p99:,.1f} ms" if p99 else "—", None if p99 is None else p99 < 30))
     a, c = get("saturation", "atelier", "delivered_per_s"), get("saturation", "ceiling", "delivered_per_s")
     ratio = a / c if a and c else None
+    room = get("saturation", "params", "participants") or 0
     out.append(
         (
-            "saturation, one room of 200: ≥ 0.6 × the ceiling's delivered events/s",
+            f"saturation, one room of {room} (goal: 200): ≥ 0.6 × the ceiling's delivered events/s",
             f"{a:,.0f} vs {c:,.0f} events/s = {ratio:.2f}×" if ratio else "—",
-            None if ratio is None else ratio >= 0.6,
+            None if ratio is None or room < 200 else ratio >= 0.6,
         )
     )
     held, n, kib = (
@@ -525,11 +559,12 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         get("scaleout", "saturation", "1proc", "delivered_per_s"),
     )
     ratio = two / one if two and one else None
+    room = get("scaleout", "saturation", "params", "participants") or 0
     out.append(
         (
-            "two processes deliver ≥ 1.4 × one, rooms of 200+",
+            f"two processes deliver ≥ 1.4 × one, rooms of {room} (goal: 200+)",
             f"{two:,.0f} vs {one:,.0f} events/s = {ratio:.2f}×" if ratio else "—",
-            None if ratio is None else ratio >= 1.4,
+            None if ratio is None or room < 200 else ratio >= 1.4,  # smaller rooms are not the goal's shape
         )
     )
     base, slow = (

@@ -89,6 +89,32 @@ def test_proxy_upgrades_websockets_to_every_replica(compose):
     assert set(_depends(proxy)) == set(_apps(compose))
 
 
+def test_proxy_sends_each_board_to_one_replica(compose):
+    """A board's socket, API and pages hash to the same replica on its code (nginx's map regexes are
+    PCRE; Python's `re` reads them once `(?<name>` is spelled `(?P<name>`)."""
+    source = compose["services"]["proxy"]["volumes"][0].split(":")[0]
+    config = (ROOT / source).read_text()
+    block = re.search(r"map\s+\$uri\s+\$(\w+)\s*\{(.*?)\}", config, flags=re.S)
+    assert block, "a map from the path to the board"
+    variable, body = block.groups()
+    upstream = re.search(r"upstream\s+atelier\s*\{(.*?)\}", config, flags=re.S)
+    assert upstream and re.search(rf"^\s*hash\s+\${variable}\s+consistent;", upstream.group(1), flags=re.M)
+    rules = re.findall(r"^\s*~(\S+)\s+\$(\w+);", body, flags=re.M)
+
+    def board_of(path: str) -> str | None:
+        for pattern, name in rules:
+            found = re.match(pattern.replace("(?<", "(?P<"), path)
+            if found:
+                return found.group(name)
+        return None
+
+    code = "K7M2QX"
+    for path in (f"/ws/{code}", f"/api/boards/{code}/join", f"/api/boards/{code}/export/board.json", f"/b/{code}"):
+        assert board_of(path) == code, path
+    assert board_of("/api/boards") is None  # creating a board is not about one yet
+    assert re.search(r"^\s*default\s+\$request_id;", body, flags=re.M)
+
+
 def test_dockerfile_builds_a_non_root_server_image():
     text = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.1\d", text, flags=re.M)
