@@ -668,6 +668,10 @@ class Generator:
             m.notes.append(await asyncio.wait_for(fut, 30))
         await self.settle()
 
+        committed = {b.code: 0 for b in self.boards}  # acknowledged edits per board: events every reader gets
+        counting = [(m.board.code, m.client) for room in readers for m in room if m.client in untimed]
+        before: dict[int, int] = {}
+
         async def lane(m: Member, until: float) -> None:
             assert m.client is not None
             while time.monotonic() < until and not m.client.closed.done():
@@ -678,10 +682,13 @@ class Generator:
                 assert fut is not None
                 try:
                     await asyncio.wait_for(fut, 30)
+                    committed[m.board.code] += 1
                 except (RuntimeError, ConnectionError, TimeoutError):
                     await asyncio.sleep(0.01)
 
         async def body(until: float) -> None:
+            for _, client in counting:
+                before[id(client)] = client.events  # type: ignore[union-attr]
             for client in batched:
                 client.batch_reads(BATCH_READ_BYTES)  # type: ignore[union-attr]
             await asyncio.gather(*(lane(m, until) for m in people for _ in range(inflight)))
@@ -690,8 +697,20 @@ class Generator:
         for client in batched:
             client.batch_reads(1)  # type: ignore[union-attr]
         await self.drain(15)
+
+        def counted() -> int:
+            return sum(c.events - before[id(c)] for _, c in counting)  # type: ignore[union-attr]
+
+        # The counting readers must have had every event too (bounded wait for what their sockets hold).
+        expected = sum(committed[code] for code, _ in counting)
+        deadline = time.monotonic() + 10
+        while counted() < expected and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
         self.finish(elapsed, events, watch)
         self.result["commands_per_s"] = round(self.sent_stamped / elapsed, 1)
+        self.result["counting_readers"] = len(counting)
+        self.result["counted_deliveries"] = counted()
+        self.result["expected_counted"] = expected
 
 
 async def amain(spec: dict[str, Any]) -> dict[str, Any]:

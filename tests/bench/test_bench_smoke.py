@@ -58,3 +58,27 @@ def test_quick_persistence_in_process(tmp_path: Path) -> None:
     assert result["commands"] > 0
     assert result["execute_ms"]["count"] == result["commands"]
     assert result["errors"] == 0, result
+
+
+def test_quick_saturation_counts_every_frame_at_every_reader(tmp_path: Path) -> None:
+    """The saturation shape times a few readers and only counts at the others (woken per 16 KiB):
+    both kinds must account for every event of the run, exactly."""
+    out = tmp_path / "saturation.json"
+    command = ["--scenario", "saturation", "--quick", "--no-ceiling", "--out", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.bench.run", *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = orjson.loads(out.read_bytes())["results"]["saturation"]["atelier"]
+    assert result["errors"] == 0, result
+    assert result["sent_stamped"] > 0 and result["acks"] == result["sent_stamped"]
+    timed = result["params"]["timed"]
+    assert 0 < result["counting_readers"] == result["participants"] - timed
+    assert result["expected_counted"] == result["sent_stamped"] * result["counting_readers"]
+    assert result["counted_deliveries"] == result["expected_counted"]
+    assert result["recorded_deliveries"] == result["expected_deliveries"] > 0
