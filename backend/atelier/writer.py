@@ -1,4 +1,4 @@
-"""Group commit: one writer task commits the events of every waiting command in one transaction."""
+"""Group commit: writer tasks commit the events of every waiting command in one transaction each."""
 
 from __future__ import annotations
 
@@ -14,21 +14,30 @@ MAX_BATCH = 256
 class GroupWriter:
     """Commands for different boards wait here together; a transaction per batch rather than per
     command is what lets SQLite keep up. On SQLite the whole batch is one hop to the store's writer
-    thread (see store/sqlite_writer.py); batches form while the previous one commits."""
+    thread (see store/sqlite_writer.py); batches form while the previous one commits.
 
-    def __init__(self, store: EventStore) -> None:
+    With `lanes` > 1 (PostgreSQL, which commits concurrent transactions in parallel), that many batches
+    commit at once: one transaction in flight per process left the process idle while it waited for
+    the database, however much work was queued. A board never has two units in flight (BoardService
+    commits a board's runs one after another), so lanes only ever overlap different boards' rows."""
+
+    def __init__(self, store: EventStore, lanes: int = 1) -> None:
         self.store = store
+        self.lanes = max(1, lanes)
         self._queue: asyncio.Queue[tuple[list[Append], asyncio.Future[None]]] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="atelier-group-writer")
+        self._tasks = [
+            asyncio.create_task(self._run(), name=f"atelier-group-writer-{lane}") for lane in range(self.lanes)
+        ]
 
     async def close(self) -> None:
-        if self._task:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
         while not self._queue.empty():
             _, future = self._queue.get_nowait()
             if not future.done():

@@ -246,6 +246,11 @@ class EventStore:
             raise Unavailable(type(exc).__name__) from None
 
     @property
+    def concurrent_writes(self) -> bool:
+        """Whether several group commits may run at once (PostgreSQL); SQLite has one writer."""
+        return self.engine.dialect.name == "postgresql"
+
+    @property
     def leases(self) -> bool:
         """Whether board_lease can keep other processes from deciding on a board meanwhile."""
         return self.engine.dialect.name == "postgresql"
