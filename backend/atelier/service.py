@@ -37,7 +37,7 @@ BATCH_ATTEMPTS = 3  # a run that lost its seqs to another process is decided aga
 MAX_OBSERVED = 4096  # events kept for a busy board to fold; beyond, conflicts catch it up instead
 CONTENDED_SECONDS = 5.0  # after losing a seq to another process, decide under the board's lease this long
 LEASE_SLOTS = 4  # boards of this process holding a lease (and a database connection) at once
-WRITER_LANES = 4  # group commits in flight at once where the database runs them in parallel (PostgreSQL)
+WRITER_LANES = 2  # group commits in flight at once where the database runs them in parallel (PostgreSQL)
 
 
 def _settle_error(item: Pending, exc: Exception) -> None:
