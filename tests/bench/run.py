@@ -72,6 +72,7 @@ FULL: dict[str, dict[str, Any]] = {
     },
 }
 SLOWREADER_REPEATS = 2
+SCALEOUT_REPEATS = 3  # runs of each process count in the scale-out saturation shape (the median is kept)
 QUICK: dict[str, dict[str, Any]] = {
     "workshops": {"boards": 4, "per_board": 5, "interval": 0.5, "duration": 3.0, "votes": 2},
     "plenary": {"participants": 20, "rate": 20.0, "duration": 2.0},
@@ -321,23 +322,34 @@ def run_scaleout(sizes: dict[str, dict[str, Any]], workdir: Path, profile_dir: P
         params = sizes[f"scaleout_{shape}"]
         env_extra = UNLIMITED if shape == "saturation" else {}
         runs: dict[str, Any] = {"params": params}
-        for n in (1, 2):
-            with pg_database() as url:
-                env = {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, **env_extra}
-                with atelier(workdir, n=n, env=env) as procs:
-                    profile = (profile_dir, f"scaleout-{shape}-{n}") if profile_dir else None
-                    runs[f"{n}proc"] = attach_logs(
-                        drive(
-                            shape,
-                            params,
-                            "atelier",
-                            [("127.0.0.1", p.port) for p in procs],
-                            [p.proc.pid for p in procs],
-                            workdir,
-                            profile,  # type: ignore[union-attr]
-                        ),
-                        procs,
-                    )
+        # Saturation throughput moves by ±15 % from run to run on the shared cores: 1 and 2 processes
+        # alternate, and the median run of each is kept (every run's figure is kept beside it).
+        repeats = SCALEOUT_REPEATS if shape == "saturation" else 1
+        done: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+        for _ in range(repeats):
+            for n in (1, 2):
+                with pg_database() as url:
+                    env = {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, **env_extra}
+                    with atelier(workdir, n=n, env=env) as procs:
+                        profile = (profile_dir, f"scaleout-{shape}-{n}") if profile_dir else None
+                        done[n].append(
+                            attach_logs(
+                                drive(
+                                    shape,
+                                    params,
+                                    "atelier",
+                                    [("127.0.0.1", p.port) for p in procs],
+                                    [p.proc.pid for p in procs],  # type: ignore[union-attr]
+                                    workdir,
+                                    profile,
+                                ),
+                                procs,
+                            )
+                        )
+        for n, results in done.items():
+            ordered = sorted(results, key=lambda r: r.get("delivered_per_s") or 0.0)
+            runs[f"{n}proc"] = ordered[len(ordered) // 2]
+            runs[f"{n}proc_delivered_per_s"] = [r.get("delivered_per_s") for r in results]
         out[shape] = runs
     return out
 
@@ -560,10 +572,13 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     )
     ratio = two / one if two and one else None
     room = get("scaleout", "saturation", "params", "participants") or 0
+    runs_two, runs_one = (get("scaleout", "saturation", f"{n}proc_delivered_per_s") for n in (2, 1))
     out.append(
         (
             f"two processes deliver ≥ 1.4 × one, rooms of {room} (goal: 200+)",
-            f"{two:,.0f} vs {one:,.0f} events/s = {ratio:.2f}×" if ratio else "—",
+            f"{two:,.0f} vs {one:,.0f} events/s = {ratio:.2f}× (medians; runs: 2 procs {runs_two}, 1 proc {runs_one})"
+            if ratio
+            else "—",
             None if ratio is None or room < 200 else ratio >= 1.4,  # smaller rooms are not the goal's shape
         )
     )
