@@ -681,9 +681,9 @@ class Generator:
                 self.sent_stamped += 1
                 assert fut is not None
                 try:
-                    await fut  # the window bounds the whole run (no timer per command: they cost the generator)
+                    await asyncio.wait_for(fut, 30)
                     committed[m.board.code] += 1
-                except (RuntimeError, ConnectionError):
+                except (RuntimeError, ConnectionError, TimeoutError):
                     await asyncio.sleep(0.01)
 
         async def body(until: float) -> None:

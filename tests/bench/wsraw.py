@@ -190,7 +190,7 @@ class RawClient(asyncio.Protocol):
         now = time.monotonic_ns()
         n = len(data)
         if self.on_event is None and not self.note_waiters:
-            pos = self._events_only(data, now) if self.timed else self._count_events(data)
+            pos = self._events_only(data, now)
             if pos:
                 if pos < n:
                     self._buf += data[pos:]
@@ -255,32 +255,6 @@ class RawClient(asyncio.Protocol):
                 sink.latencies.extend([now - int(s) for s in stamps])
                 self.stamped += len(stamps)
         return pos
-
-    def _count_events(self, data: bytes) -> int:
-        """An untimed reader's path: count the event frames of a chunk without walking it frame by
-        frame. Only the last event frame's header is read, to know where the complete frames end. A
-        chunk that may hold a ping or a close (a 0x89 or 0x88 byte anywhere: a false alarm only costs
-        the careful path) or no event goes the careful way (returns 0)."""
-        if b"\x89" in data or b"\x88" in data:
-            return 0
-        last = data.rfind(EVENT_HEAD)
-        if last < 2:
-            return 0
-        if last >= 4 and data[last - 4] == 0x81 and data[last - 3] == 126:
-            start, end = last - 4, last + (data[last - 2] << 8 | data[last - 1])
-        elif data[last - 2] == 0x81 and data[last - 1] < 126:
-            start, end = last - 2, last + data[last - 1]
-        else:
-            return 0
-        if end > len(data):
-            end = start  # the last event frame is not complete yet: it waits for the next chunk
-        count = data.count(EVENT_HEAD, 0, end)
-        if not count:
-            return 0
-        self.sink.frames += count
-        self.sink.events += count
-        self.events += count
-        return end
 
     def batch_reads(self, low_water: int) -> None:
         """Let the kernel wake this reader only once `low_water` bytes wait (SO_RCVLOWAT; 1 is the
