@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from . import protocol
 from .broker import RESYNC, Broker
-from .domain import Viewer, event_for_others, sees_everything, sees_in_full
+from .domain import Viewer, event_for_others, sees_in_full, sees_restricted
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
 from .wire import Batch, Outgoing, direct_socket
@@ -279,10 +279,7 @@ class Room:
             if had >= last:
                 continue
             viewer = client.viewer
-            special = bool(restricted) and (
-                sees_everything(viewer) or (viewer.id in subjects and not viewer.projector)
-            )
-            if had < first and not special:
+            if had < first and not (restricted and sees_restricted(subjects, viewer)):
                 client.send_batch(shared)
             else:
                 client.send_many(self._own_frames(run, common, client, full))

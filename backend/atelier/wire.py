@@ -56,23 +56,27 @@ class Batch:
     """Frames that go out together: one write on the direct path. Their joined bytes are built once
     and shared by every socket that takes the whole batch (a run of events to a room)."""
 
-    __slots__ = ("_wire", "frames", "largest")
+    __slots__ = ("_largest", "_wire", "frames")
 
     def __init__(self, frames: list[Outgoing]) -> None:
         self.frames = frames
         self._wire: bytes | None = None
-        self.largest = 0
+        self._largest = 0
 
     @property
     def wire(self) -> bytes:
         if self._wire is None:
-            frames = self.frames
-            if len(frames) == 1:
-                self._wire = frames[0].wire
-            else:
-                self._wire = b"".join([f.wire for f in frames])
-            self.largest = max(len(f.wire) for f in frames)
+            wires = [f.wire for f in self.frames]
+            self._wire = wires[0] if len(wires) == 1 else b"".join(wires)
+            self._largest = max(map(len, wires))
         return self._wire
+
+    @property
+    def largest(self) -> int:
+        """The size of the batch's largest frame (a reader's buffer may always hold one)."""
+        if self._wire is None:
+            self.wire  # noqa: B018  (builds both)
+        return self._largest
 
 
 class DirectSocket:

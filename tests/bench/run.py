@@ -251,6 +251,21 @@ def attach_logs(result: dict[str, Any], procs: list[ServerProcess]) -> dict[str,
     return result
 
 
+def on_atelier(
+    scenario: str,
+    params: dict[str, Any],
+    workdir: Path,
+    n: int,
+    env: dict[str, str] | None,
+    profile: tuple[Path, str] | None,
+) -> dict[str, Any]:
+    """One run of `scenario` against `n` fresh Atelier processes (what they logged kept on errors)."""
+    with atelier(workdir, n=n, env=env) as procs:
+        endpoints = [("127.0.0.1", p.port) for p in procs]
+        pids = [p.proc.pid for p in procs]  # type: ignore[union-attr]
+        return attach_logs(drive(scenario, params, "atelier", endpoints, pids, workdir, profile), procs)
+
+
 def pair(
     scenario: str,
     params: dict[str, Any],
@@ -261,20 +276,8 @@ def pair(
 ) -> dict[str, Any]:
     """The same scenario against a fresh Atelier and a fresh ceiling."""
     out: dict[str, Any] = {"params": params, "env": env or {}}
-    with atelier(workdir, env=env) as procs:
-        profile = (profile_dir, f"{scenario}-atelier") if profile_dir else None
-        out["atelier"] = attach_logs(
-            drive(
-                scenario,
-                params,
-                "atelier",
-                [("127.0.0.1", p.port) for p in procs],
-                [p.proc.pid for p in procs],  # type: ignore[union-attr]
-                workdir,
-                profile,
-            ),
-            procs,
-        )
+    profile = (profile_dir, f"{scenario}-atelier") if profile_dir else None
+    out["atelier"] = on_atelier(scenario, params, workdir, 1, env, profile)
     if with_ceiling is None:
         with_ceiling = WITH_CEILING
     if with_ceiling:
@@ -330,22 +333,8 @@ def run_scaleout(sizes: dict[str, dict[str, Any]], workdir: Path, profile_dir: P
             for n in (1, 2):
                 with pg_database() as url:
                     env = {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, **env_extra}
-                    with atelier(workdir, n=n, env=env) as procs:
-                        profile = (profile_dir, f"scaleout-{shape}-{n}") if profile_dir else None
-                        done[n].append(
-                            attach_logs(
-                                drive(
-                                    shape,
-                                    params,
-                                    "atelier",
-                                    [("127.0.0.1", p.port) for p in procs],
-                                    [p.proc.pid for p in procs],  # type: ignore[union-attr]
-                                    workdir,
-                                    profile,
-                                ),
-                                procs,
-                            )
-                        )
+                    profile = (profile_dir, f"scaleout-{shape}-{n}") if profile_dir else None
+                    done[n].append(on_atelier(shape, params, workdir, n, env, profile))
         for n, results in done.items():
             ordered = sorted(results, key=lambda r: r.get("delivered_per_s") or 0.0)
             runs[f"{n}proc"] = ordered[len(ordered) // 2]

@@ -15,10 +15,11 @@ import orjson
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_quick_plenary_against_atelier_and_ceiling(tmp_path: Path) -> None:
+def bench(tmp_path: Path, *args: str) -> tuple[dict, str]:
+    """Run the benchmark CLI as a user would; its JSON report and what it printed."""
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.bench.run", "--scenario", "plenary", "--quick", "--out", str(out)],
+        [sys.executable, "-m", "tests.bench.run", *args, "--quick", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -26,7 +27,11 @@ def test_quick_plenary_against_atelier_and_ceiling(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    report = orjson.loads(out.read_bytes())
+    return orjson.loads(out.read_bytes()), proc.stdout
+
+
+def test_quick_plenary_against_atelier_and_ceiling(tmp_path: Path) -> None:
+    report, printed = bench(tmp_path, "--scenario", "plenary")
     assert report["machine"]["nproc"] >= 1
     plenary = report["results"]["plenary"]
     for target in ("atelier", "ceiling"):
@@ -40,21 +45,11 @@ def test_quick_plenary_against_atelier_and_ceiling(tmp_path: Path) -> None:
         assert result["latency_ms"]["count"] == result["expected_deliveries"]
         assert result["acks"] == result["sent_stamped"]
         assert result["errors"] == 0, result
-    assert "plenary" in proc.stdout and "atelier/ceiling" in proc.stdout
+    assert "plenary" in printed and "atelier/ceiling" in printed
 
 
 def test_quick_persistence_in_process(tmp_path: Path) -> None:
-    out = tmp_path / "persist.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.bench.run", "--scenario", "persist", "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    result = orjson.loads(out.read_bytes())["results"]["persist"]["atelier"]
+    result = bench(tmp_path, "--scenario", "persist")[0]["results"]["persist"]["atelier"]
     assert result["commands"] > 0
     assert result["execute_ms"]["count"] == result["commands"]
     assert result["errors"] == 0, result
@@ -63,18 +58,8 @@ def test_quick_persistence_in_process(tmp_path: Path) -> None:
 def test_quick_saturation_counts_every_frame_at_every_reader(tmp_path: Path) -> None:
     """The saturation shape times a few readers and only counts at the others (woken per 16 KiB):
     both kinds must account for every event of the run, exactly."""
-    out = tmp_path / "saturation.json"
-    command = ["--scenario", "saturation", "--quick", "--no-ceiling", "--out", str(out)]
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.bench.run", *command],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    result = orjson.loads(out.read_bytes())["results"]["saturation"]["atelier"]
+    report, _ = bench(tmp_path, "--scenario", "saturation", "--no-ceiling")
+    result = report["results"]["saturation"]["atelier"]
     assert result["errors"] == 0, result
     assert result["sent_stamped"] > 0 and result["acks"] == result["sent_stamped"]
     timed = result["params"]["timed"]

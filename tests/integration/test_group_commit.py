@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -18,12 +17,6 @@ from atelier.store.repository import Append
 
 A, B = "b_aaaaaaaaaaaaaaaa", "b_bbbbbbbbbbbbbbbb"
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'atelier.db'}"
-    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 
 import pytest
 
@@ -42,12 +41,6 @@ class OverlapStore(EventStore):
         finally:
             self.inside -= 1
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'atelier.db'}"
-    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture

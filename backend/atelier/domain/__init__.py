@@ -6,7 +6,7 @@ from .decide import HANDLERS, create_board, decide, import_board
 from .errors import DomainError
 from .events import Command, Context, Event, Viewer
 from .model import BoardState
-from .views import HIDDEN, event_for, event_for_others, sees_everything, sees_in_full, view_state
+from .views import HIDDEN, event_for, event_for_others, sees_everything, sees_in_full, sees_restricted, view_state
 
 COMMAND_NAMES = frozenset(HANDLERS)
 
@@ -28,5 +28,6 @@ __all__ = [
     "initial",
     "sees_everything",
     "sees_in_full",
+    "sees_restricted",
     "view_state",
 ]

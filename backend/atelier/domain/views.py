@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict
 from typing import Any
 
@@ -96,11 +97,17 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
     }
 
 
+def sees_restricted(subjects: Collection[str], viewer: Viewer) -> bool:
+    """Whether `viewer` receives as written a restricted event whose subjects are `subjects` (or, given
+    the subjects of several, at least one of them): facilitators, and the subjects themselves."""
+    if sees_everything(viewer):
+        return True
+    return viewer.id is not None and not viewer.projector and viewer.id in subjects
+
+
 def sees_in_full(event: Event, viewer: Viewer) -> bool:
     """Whether `viewer` receives `event` as written rather than as everyone else does."""
-    if not event.restricted or sees_everything(viewer):
-        return True
-    return viewer.id is not None and not viewer.projector and viewer.id in event.subjects
+    return not event.restricted or sees_restricted(event.subjects, viewer)
 
 
 def event_for_others(event: Event) -> tuple[str, dict[str, Any]]:
