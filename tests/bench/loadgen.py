@@ -691,6 +691,7 @@ class Generator:
                 before[id(client)] = client.events  # type: ignore[union-attr]
             for client in batched:
                 client.batch_reads(BATCH_READ_BYTES)  # type: ignore[union-attr]
+                client.count_only()  # type: ignore[union-attr]
             await asyncio.gather(*(lane(m, until) for m in people for _ in range(inflight)))
 
         elapsed, events, watch = await self.window(duration, body)

@@ -30,6 +30,10 @@ _NOTE_ID = re.compile(rb'"id":"([^"]+)"')
 OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 SKIP_OVER = 2048  # frames larger than this that we do not need are skipped, not buffered
 EVENT_HEAD = b'{"type":"event"'  # how every event frame's payload starts (the protocol's key order)
+# uvicorn's keepalive ping as it reaches a client: FIN + ping, unmasked, a 4-byte payload. These two
+# bytes never occur in a stream of text frames of JSON otherwise: 0x04 is escaped in JSON, and a length
+# byte of 0x89 is followed by a payload's `{`, never by 0x04.
+PING_HEAD = b"\x89\x04"
 
 
 class Sink:
@@ -99,6 +103,10 @@ class RawClient(asyncio.Protocol):
         # An untimed reader counts the events it receives but records no latency (saturation runs
         # time a sample of readers per room, so that the generator stays far below the server).
         self.timed = True
+        # A blind reader (count_only) keeps no frame alignment: it counts event payloads in whole chunks.
+        self._blind = False
+        self._tail = b""
+        self._ping_from = 0
 
     # --- connection --------------------------------------------------------------------------
 
@@ -159,6 +167,9 @@ class RawClient(asyncio.Protocol):
     # --- frames ------------------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
+        if self._blind:
+            self._count_blind(data)
+            return
         if self._skip:
             if len(data) <= self._skip:
                 self._skip -= len(data)
@@ -255,6 +266,46 @@ class RawClient(asyncio.Protocol):
                 sink.latencies.extend([now - int(s) for s in stamps])
                 self.stamped += len(stamps)
         return pos
+
+    def count_only(self) -> None:
+        """From now until it is closed, only count the event frames this reader receives, by finding
+        their payload's opening bytes in C over each whole chunk, and answer keepalive pings; no frame
+        header is read. Walking the headers of a million frames a second in Python is what made the
+        generator, not the servers, the limit of the scale-out saturation runs on two shared cores.
+        Exact as long as EVENT_HEAD opens every event payload and nothing else (true of the saturation
+        runs' frames: note texts are stamps); a reader that sends commands must not use it (acks and
+        errors are not read)."""
+        self._blind = True
+        self._tail = bytes(self._buf)  # an incomplete frame: its event is counted once the rest arrives
+        self._buf.clear()
+        self._skip = 0
+        self._ping_from = 0
+
+    def _count_blind(self, data: bytes) -> None:
+        buf = self._tail + data if self._tail else data
+        count = buf.count(EVENT_HEAD)
+        if count:
+            sink = self.sink
+            sink.frames += count
+            sink.events += count
+            self.events += count
+        # A one-byte find is a memchr (about 30 times faster than a two-byte find here); 0x89 itself
+        # occurs only in a frame length's low byte, and rarely.
+        done = self._ping_from
+        at = buf.find(PING_HEAD[:1], done)
+        while at >= 0 and at + 6 <= len(buf):
+            if buf[at + 1] == PING_HEAD[1]:
+                if self.transport is not None and not self.transport.is_closing():
+                    self.transport.write(encode_frame(buf[at + 2 : at + 6], OP_PONG))
+                done = at + 6
+                at = buf.find(PING_HEAD[:1], done)
+            else:
+                at = buf.find(PING_HEAD[:1], at + 1)
+        # Keep fewer bytes than EVENT_HEAD holds (so no complete one is counted twice), which is also
+        # more than a ping frame: one cut in two is found whole next time; one answered is not again.
+        keep = max(0, len(buf) - (len(EVENT_HEAD) - 1))
+        self._tail = buf[keep:]
+        self._ping_from = max(0, done - keep)
 
     def batch_reads(self, low_water: int) -> None:
         """Let the kernel wake this reader only once `low_water` bytes wait (SO_RCVLOWAT; 1 is the

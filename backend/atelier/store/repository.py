@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.dialects.postgresql import dialect as postgresql_dialect
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -94,6 +96,34 @@ def _sqlite_sql(statement: Any, params: Sequence[str]) -> str:
     return str(compiled)
 
 
+def _pg_group_insert() -> str:
+    """PostgreSQL: a whole group commit as one statement, each table's rows passed as one array per
+    column and unnested, the three inserts joined by data-modifying CTEs (each runs exactly once, all
+    or nothing). Sent in autocommit, it is its own transaction: one round trip per group instead of
+    BEGIN, an INSERT per table (a bind and execute per row) and COMMIT; measured here, it halves the
+    client's and PostgreSQL's CPU per command. Built from the tables, so it follows the schema."""
+    dialect = postgresql_dialect()
+    parts: list[str] = []
+    number = 0
+    for table, columns in ((E, EVENT_COLUMNS), (C, COMMAND_COLUMNS), (K, CREDENTIAL_COLUMNS)):
+        arrays = []
+        for column in columns:
+            number += 1
+            # Arrays of unbounded VARCHAR: a cast to VARCHAR(40) would cut a longer value silently,
+            # where the insert into the column refuses it, as a plain INSERT does.
+            name = re.sub(r"\(\d+\)", "", table.c[column].type.compile(dialect=dialect))
+            arrays.append(f"${number}::{name}[]")
+        # Names from this module's own tables and column lists; every value goes as a parameter.
+        insert_sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({', '.join(arrays)})"  # noqa: S608
+        parts.append(insert_sql)
+    *ctes, last = parts
+    return "WITH " + ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(ctes)) + " " + last
+
+
+def _columns(rows: list[Row], width: int) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
 def _event_rows(item: Append, rows: list[Row]) -> None:
     board_id, first, actor, created_ms = item.board_id, item.first_seq, item.actor, item.created_ms
     for i, ev in enumerate(item.events):
@@ -156,6 +186,7 @@ INSERT_COMMANDS = _sqlite_sql(insert(C), COMMAND_COLUMNS)
 INSERT_CREDENTIALS = _sqlite_sql(insert(K), CREDENTIAL_COLUMNS)
 INSERT_BOARD = _sqlite_sql(insert(B), BOARD_COLUMNS)
 INSERT_SNAPSHOT = _sqlite_sql(insert(S), SNAPSHOT_COLUMNS)
+PG_GROUP_INSERT = _pg_group_insert()
 DELETE_OLDER_SNAPSHOTS = _sqlite_sql(
     delete(S).where(S.c.board_id == bindparam("board_id"), S.c.seq < bindparam("seq")), ("board_id", "seq")
 )
@@ -214,6 +245,8 @@ class EventStore:
         # engine. PostgreSQL: everything through asyncpg, whose round trips are cheap and concurrent.
         database = engine.url.database
         self._sqlite: SqliteWriter | None = None
+        # Shares the engine's pool; a single statement run through it is its own transaction.
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         if engine.dialect.name == "sqlite" and database and database != ":memory:":
             self._sqlite = SqliteWriter(database)
 
@@ -229,8 +262,14 @@ class EventStore:
 
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:
+        async with self._writing(self.engine.begin()) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _writing(self, connecting: Any) -> AsyncIterator[AsyncConnection]:
+        """A connection to write through, with the database's failures mapped to Conflict/Unavailable."""
         try:
-            async with self.engine.begin() as conn:
+            async with connecting as conn:
                 yield conn
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from None
@@ -351,19 +390,22 @@ class EventStore:
             except Unavailable as exc:
                 return [exc] * len(units)
             return outcomes
-        if len(units) == 1:
-            try:
+        try:
+            if self.engine.dialect.name == "postgresql":
+                params = (
+                    *_columns(whole.events, len(EVENT_COLUMNS)),
+                    *_columns(whole.commands, len(COMMAND_COLUMNS)),
+                    *_columns(whole.credentials, len(CREDENTIAL_COLUMNS)),
+                )
+                async with self._writing(self._autocommit.connect()) as conn:
+                    await conn.exec_driver_sql(PG_GROUP_INSERT, params)
+            else:
                 async with self._begin() as conn:
                     await self._write_rows(conn, whole)
-                return [None]
-            except (Conflict, Unavailable) as exc:
-                return [exc]
-        try:
-            async with self._begin() as conn:
-                await self._write_rows(conn, whole)
             return [None] * len(units)
-        except Conflict:
-            pass
+        except Conflict as exc:
+            if len(units) == 1:
+                return [exc]
         except Unavailable as exc:
             return [exc] * len(units)
         # Again in one transaction, a savepoint per unit: the unit that lost its seq to another process
