@@ -89,4 +89,4 @@ def ping_if_idle(engine: AsyncEngine, idle_seconds: float = PING_IDLE_SECONDS) -
         except Exception:
             alive = False
         if not alive:
-            raise DisconnectionError("stale pooled connection")  # the pool connects afresh and retries
+            raise DisconnectionError  # a stale pooled connection: the pool connects afresh and retries
