@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 channel=channel,
                 decode=decode_batch,
                 heartbeat_seconds=settings.heartbeat_seconds,
+                pace_seconds=settings.delivery_pace_ms / 1000,
                 observe=service.observe,
             )
         )

@@ -156,6 +156,12 @@ class RoomDeps:
     channel: Callable[[str], str]
     decode: Callable[[bytes], list[StoredEvent]]
     heartbeat_seconds: float
+    # A room that delivered less than this long ago lets what arrives meanwhile gather, then delivers
+    # it in one write per socket. A write costs about as much as a dozen post-it-sized events in it
+    # (mostly the kernel's work), so a busy room's cost per event follows its runs' length; the floor
+    # keeps that cost down when one room receives many events a second. At a workshop's own rates (a
+    # plenary's 20 events/s, a person's event every few seconds) events are further apart: no wait.
+    pace_seconds: float = 0.015
     # Told of every run of committed events the room delivers (from any process), so that the board
     # service keeps its copy current instead of discovering other processes' writes by conflicting.
     observe: Callable[[str, list[StoredEvent]], None] | None = None
@@ -174,6 +180,7 @@ class Room:
         # the room's deliveries never interleave (no gap, no duplicate).
         self.lock = asyncio.Lock()
         self._ready = asyncio.Event()
+        self._delivered_at = -deps.pace_seconds  # loop time of the last delivery
         self._task: asyncio.Task[None] | None = None
         self._beat: asyncio.Task[None] | None = None
 
@@ -197,20 +204,33 @@ class Room:
     async def _listen(self) -> None:
         while True:
             try:
-                async with self.deps.broker.subscribe(self.deps.channel(self.board_id)) as messages:
+                async with self.deps.broker.subscribe(self.deps.channel(self.board_id)) as inbox:
                     # Subscribed first, then read the head: nothing committed after this is missed.
                     await self.repair()
                     self._ready.set()
-                    async for raw in messages:
-                        if raw == RESYNC:
-                            await self.repair()
-                        else:
-                            await self.receive(self.deps.decode(raw))
+                    async for first in inbox:
+                        await self._pace()
+                        await self._take([first, *inbox.take_waiting()])
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("room %s lost its subscription; retrying", self.board_id)
                 await asyncio.sleep(0.5)
+
+    async def _pace(self) -> None:
+        wait = self._delivered_at + self.deps.pace_seconds - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _take(self, messages: list[bytes]) -> None:
+        """Deliver what these broker messages announce, as one run (from several processes' commits,
+        they may come out of seq order; a RESYNC among them means some were lost: read the database)."""
+        if RESYNC in messages:
+            await self.repair()
+        stored = [item for raw in messages if raw != RESYNC for item in self.deps.decode(raw)]
+        if stored:
+            stored.sort(key=lambda item: item.seq)
+            await self.receive(stored)
 
     async def _heartbeat(self) -> None:
         while True:
@@ -265,6 +285,7 @@ class Room:
                 self.delivered_seq = item.seq
         if not run:
             return
+        self._delivered_at = asyncio.get_running_loop().time()
         first, last = run[0].seq, run[-1].seq
         common = [Outgoing(protocol.encode(protocol.event_message(i.seq, *event_for_others(i.event)))) for i in run]
         shared = Batch(common)

@@ -454,8 +454,10 @@ class Generator:
         prefix = self.spec.get("profile")
         return Spy(self.spec["target"]["pids"][0], f"{prefix}-{phase}.txt" if prefix else None)
 
-    async def window(self, seconds: float, body: Any) -> tuple[float, int, dict[str, Any]]:
-        """Run `body` for `seconds` with CPU and delivered events measured over that span only."""
+    async def window(self, seconds: float, body: Any, flush: Any = None) -> tuple[float, int, dict[str, Any]]:
+        """Run `body` for `seconds` with CPU and delivered events measured over that span only.
+        `flush`, awaited before the span closes, makes readers that let data wait in their socket take
+        it, so that what was delivered in the span is counted in it."""
         seconds = min(seconds, MAX_WINDOW_S)
         spy = self.spy("window")
         self.watch.start()
@@ -467,6 +469,8 @@ class Generator:
         except TimeoutError:
             task.cancel()
             self.fail("window_overrun")
+        if flush is not None:
+            await flush()
         elapsed = time.monotonic() - t0
         events = self.sink.events - e0
         watch = self.watch.stop()
@@ -694,9 +698,17 @@ class Generator:
                 client.count_only()  # type: ignore[union-attr]
             await asyncio.gather(*(lane(m, until) for m in people for _ in range(inflight)))
 
-        elapsed, events, watch = await self.window(duration, body)
-        for client in batched:
-            client.batch_reads(1)  # type: ignore[union-attr]
+        async def flush() -> None:
+            # Lowering SO_RCVLOWAT makes the kernel signal a socket that holds data at once: the
+            # bytes delivered during the window are read (and counted) within it. Without this, up to
+            # BATCH_READ_BYTES per reader would go uncounted: the same bytes whatever the throughput,
+            # which would favour the faster of two runs compared.
+            for client in batched:
+                client.batch_reads(1)  # type: ignore[union-attr]
+            for _ in range(3):
+                await asyncio.sleep(0.002)
+
+        elapsed, events, watch = await self.window(duration, body, flush)
         await self.drain(15)
 
         def counted() -> int:

@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 # Yielded by a subscription when messages may have been lost (e.g. after reconnecting to Redis):
 # the subscriber must catch up from the database.
 RESYNC = b""
+INBOX_LIMIT = 10_000
+
+
+class Inbox:
+    """One subscription's messages, in the order published: awaited one at a time (`async for`), or
+    all that are waiting taken at once (`take_waiting`), so that a busy subscriber handles a pile of
+    messages in one go. Bounded: when full, the oldest is dropped and RESYNC takes its place, as
+    Redis itself drops rather than block a publisher; the subscriber repairs the gap."""
+
+    __slots__ = ("_queue",)
+
+    def __init__(self, limit: int = INBOX_LIMIT) -> None:
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue(limit)
+
+    def put(self, message: bytes) -> None:
+        try:
+            self._queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self._queue.get_nowait()
+            self._queue.put_nowait(RESYNC)
+
+    def take_waiting(self) -> list[bytes]:
+        taken: list[bytes] = []
+        queue = self._queue
+        while not queue.empty():
+            taken.append(queue.get_nowait())
+        return taken
+
+    def __aiter__(self) -> Inbox:
+        return self
+
+    async def __anext__(self) -> bytes:
+        return await self._queue.get()
 
 
 class Broker(Protocol):
@@ -18,7 +51,7 @@ class Broker(Protocol):
 
     async def publish(self, channel: str, message: bytes) -> None: ...
 
-    def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Inbox]:
         """Messages published on `channel` from now on; RESYNC when some may have been missed."""
         ...
 

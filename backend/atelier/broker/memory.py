@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from .base import RESYNC
-
-QUEUE_LIMIT = 10_000
+from .base import Inbox
 
 
 class MemoryBroker:
     def __init__(self) -> None:
-        self._subscribers: dict[str, set[asyncio.Queue[bytes]]] = defaultdict(set)
+        self._subscribers: dict[str, set[Inbox]] = defaultdict(set)
 
     async def start(self) -> None:
         return None
@@ -26,26 +23,16 @@ class MemoryBroker:
         return None
 
     async def publish(self, channel: str, message: bytes) -> None:
-        for queue in list(self._subscribers.get(channel, ())):
-            try:
-                queue.put_nowait(message)
-            except asyncio.QueueFull:
-                # Like Redis, drop rather than block the publisher; the subscriber repairs the gap.
-                queue.get_nowait()
-                queue.put_nowait(RESYNC)
+        for inbox in list(self._subscribers.get(channel, ())):
+            inbox.put(message)  # like Redis, never blocks the publisher (a full inbox resyncs)
 
     @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[bytes]]:
-        queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE_LIMIT)
-        self._subscribers[channel].add(queue)
-
-        async def messages() -> AsyncIterator[bytes]:
-            while True:
-                yield await queue.get()
-
+    async def subscribe(self, channel: str) -> AsyncIterator[Inbox]:
+        inbox = Inbox()
+        self._subscribers[channel].add(inbox)
         try:
-            yield messages()
+            yield inbox
         finally:
-            self._subscribers[channel].discard(queue)
+            self._subscribers[channel].discard(inbox)
             if not self._subscribers[channel]:
                 del self._subscribers[channel]

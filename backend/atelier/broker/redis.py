@@ -15,11 +15,10 @@ from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from .base import RESYNC
+from .base import RESYNC, Inbox
 
 log = logging.getLogger("atelier.broker")
 
-QUEUE_LIMIT = 10_000
 BACKOFF_FIRST = 0.1
 BACKOFF_MAX = 5.0
 SUBSCRIBE_WAIT = 5.0  # how long a new subscriber waits for Redis to confirm before going on anyway
@@ -52,7 +51,7 @@ class RedisBroker:
             retry=Retry(NoBackoff(), 0),
         )
         self._client = redis.Redis.from_pool(pool)  # closing the client closes the pool too
-        self._queues: dict[str, set[asyncio.Queue[bytes]]] = defaultdict(set)
+        self._queues: dict[str, set[Inbox]] = defaultdict(set)
         self._confirm: dict[str, list[asyncio.Future[None]]] = {}
         self._pubsub: PubSub | None = None  # set while connected
         self._on_server: set[str] = set()  # channels SUBSCRIBEd on the current connection
@@ -110,21 +109,16 @@ class RedisBroker:
         self._dispatch(channel, message)
 
     @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[bytes]]:
-        queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE_LIMIT)
-        self._queues[channel].add(queue)
+    async def subscribe(self, channel: str) -> AsyncIterator[Inbox]:
+        inbox = Inbox()
+        self._queues[channel].add(inbox)
         try:
             await self._ensure_subscribed(channel)
-
-            async def messages() -> AsyncIterator[bytes]:
-                while True:
-                    yield await queue.get()
-
-            yield messages()
+            yield inbox
         finally:
             subscribers = self._queues.get(channel)
             if subscribers is not None:
-                subscribers.discard(queue)
+                subscribers.discard(inbox)
                 if not subscribers:
                     del self._queues[channel]
             await self._drop_if_unused(channel)
@@ -166,13 +160,8 @@ class RedisBroker:
                 await pubsub.unsubscribe(channel)
 
     def _dispatch(self, channel: str, message: bytes) -> None:
-        for queue in list(self._queues.get(channel, ())):
-            try:
-                queue.put_nowait(message)
-            except asyncio.QueueFull:
-                # Never block the reader for one slow room: drop, and make that room repair.
-                queue.get_nowait()
-                queue.put_nowait(RESYNC)
+        for inbox in list(self._queues.get(channel, ())):
+            inbox.put(message)  # never blocks the reader for one slow room (a full inbox resyncs)
 
     def _outage(self, what: str) -> None:
         if not self._down_since_logged:
