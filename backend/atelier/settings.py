@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     # bytes written to one client and not yet taken by its network before it is closed and must resume
     send_buffer: int = 512 * 1024
     heartbeat_seconds: float = 15.0
-    delivery_pace_ms: float = 15.0  # a room that delivered this recently gathers what comes next (hub.py)
+    delivery_pace_ms: float = 30.0  # a room of 200 that delivered this recently gathers what comes next (hub.py)
     hello_timeout: float = 10.0
     rate_per_second: float = 30.0  # commands per connection, sustained
     rate_burst: int = 60

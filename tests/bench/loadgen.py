@@ -35,7 +35,7 @@ NOTE_FILLER = "Un bus numérique itinérant pour les démarches en ligne"
 JOIN_CONCURRENCY = 32
 CONNECT_CONCURRENCY = 64
 SERVICE_NAMES = frozenset({"postgres", "redis-server"})
-BATCH_READ_BYTES = 16384  # an untimed reader's SO_RCVLOWAT during a saturation window
+BATCH_READ_BYTES = 131072  # an untimed reader's SO_RCVLOWAT during a saturation window
 
 
 def raise_nofile() -> int:

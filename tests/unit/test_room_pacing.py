@@ -1,6 +1,7 @@
 """A room's subscription: what arrives while it delivered only just now is gathered into one run (one
-write per socket), a quiet room delivers at once, and announcements out of seq order (two processes
-committing the same board) are put back in order without reading the database."""
+write per socket), a smaller room waits in proportion, a quiet room delivers at once, and
+announcements out of seq order (two processes committing the same board) are put back in order
+without reading the database."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from atelier import hub
 from atelier.broker import RESYNC, Inbox
 from atelier.broker.memory import MemoryBroker
 from atelier.domain import Event, Viewer
@@ -52,6 +54,7 @@ async def setting(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[Room, 
         heartbeat_seconds=60.0,
     )
     room = Room("b1", deps, presence=None)  # type: ignore[arg-type]
+    monkeypatch.setattr(hub, "PACE_FULL_ROOM", 1)  # this room's one client makes it a full room
     client, direct = make_client(Viewer("p1", "participant"), 0)
     room.clients.add(client)
     task = asyncio.create_task(room._listen())
@@ -93,6 +96,20 @@ async def test_what_arrives_just_after_a_delivery_goes_out_as_one_run(setting, m
     await delivered(room, 4)
     assert seqs(writes) == [[1], [2, 3, 4]]
     assert log.reads == 0
+
+
+async def test_a_smaller_room_waits_in_proportion(setting, monkeypatch) -> None:
+    room, broker, log, writes = setting
+    monkeypatch.setattr(hub, "PACE_FULL_ROOM", 100)
+    room.deps.pace_seconds = 20.0  # one client of a full room's hundred: 0.2 s
+    loop = asyncio.get_running_loop()
+    await commit(broker, log, 1)
+    await delivered(room, 1)
+    first = loop.time()
+    await commit(broker, log, 2)
+    await delivered(room, 2)
+    assert 0.19 <= loop.time() - first < 2.0
+    assert seqs(writes) == [[1], [2]]
 
 
 async def test_a_quiet_room_delivers_at_once(setting, monkeypatch) -> None:
