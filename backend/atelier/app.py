@@ -17,6 +17,7 @@ from .api.pages import frontend_dir, pages_router
 from .broker import make_broker
 from .clock import Clock, SystemClock
 from .hub import Hub, RoomDeps
+from .load import LoadGauge
 from .service import BoardService, channel, decode_batch
 from .settings import Settings, get_settings
 from .store import EventStore
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
         async def head(board_id: str) -> int:
             return await store.head(board_id=board_id)
 
+        gauge = LoadGauge()
+        gauge.start()
         hub = Hub(
             RoomDeps(
                 broker=broker,
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 decode=decode_batch,
                 heartbeat_seconds=settings.heartbeat_seconds,
                 pace_seconds=settings.delivery_pace_ms / 1000,
+                busy=gauge.is_busy,
                 observe=service.observe,
             )
         )
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
             yield
         finally:
             await hub.shutdown()
+            await gauge.stop()
             await service.close()
             await broker.close()
             await store.close()

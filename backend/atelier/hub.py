@@ -34,9 +34,9 @@ CLOSE_REASONS = {
 # busy room's cost per event follows how many events each delivery carries. Left to itself, that
 # number follows the load (how many commands each loop pass happens to read), and a process with
 # less to do spends more per event: measured here, two processes then delivered 1.3 times what one
-# does, and with a 30 ms floor for rooms of 200, 1.9 times. The wait grows with the room, like the
-# cost of a delivery: a room of 12 waits at most 2 ms, and events a plenary sends 20 times a second
-# (50 ms apart) never wait.
+# does, and with a 30 ms floor for rooms of 200, 1.7 times. Only a busy process paces (load.py):
+# one with CPU to spare delivers at once. The wait grows with the room, like the cost of a delivery:
+# a room of 12 waits at most 2 ms, and events a plenary sends 20 times a second never wait.
 PACE_FULL_ROOM = 200
 PRESENCE_COALESCE_SECONDS = 0.25
 PRESENCE_MAX_SECONDS = 5.0  # presence is announced at least this often, whatever the heartbeat
@@ -168,6 +168,8 @@ class RoomDeps:
     # A room of PACE_FULL_ROOM or more that delivered less than this long ago lets what arrives
     # meanwhile gather, then sends it in one write per socket (a smaller room waits in proportion).
     pace_seconds: float = 0.03
+    # Whether this process is busy enough for rooms to pace (load.LoadGauge); None: always.
+    busy: Callable[[], bool] | None = None
     # Told of every run of committed events the room delivers (from any process), so that the board
     # service keeps its copy current instead of discovering other processes' writes by conflicting.
     observe: Callable[[str, list[StoredEvent]], None] | None = None
@@ -224,6 +226,8 @@ class Room:
                 await asyncio.sleep(0.5)
 
     async def _pace(self) -> None:
+        if self.deps.busy is not None and not self.deps.busy():
+            return
         pace = self.deps.pace_seconds * min(1.0, len(self.clients) / PACE_FULL_ROOM)
         wait = self._delivered_at + pace - asyncio.get_running_loop().time()
         if wait > 0:

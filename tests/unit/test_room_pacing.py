@@ -15,6 +15,7 @@ from atelier.broker import RESYNC, Inbox
 from atelier.broker.memory import MemoryBroker
 from atelier.domain import Event, Viewer
 from atelier.hub import Room, RoomDeps
+from atelier.load import LoadGauge
 from atelier.service import decode_batch, encode_batch
 from atelier.store import StoredEvent
 
@@ -110,6 +111,38 @@ async def test_a_smaller_room_waits_in_proportion(setting, monkeypatch) -> None:
     await delivered(room, 2)
     assert 0.19 <= loop.time() - first < 2.0
     assert seqs(writes) == [[1], [2]]
+
+
+async def test_a_process_that_is_not_busy_never_makes_a_room_wait(setting) -> None:
+    room, broker, log, writes = setting
+    room.deps.pace_seconds = 5.0
+    busy = [False]
+    room.deps.busy = lambda: busy[0]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for seq in (1, 2, 3):
+        await commit(broker, log, seq)
+        await delivered(room, seq)
+    assert loop.time() - started < 2.0
+    assert seqs(writes) == [[1], [2], [3]]
+    busy[0] = True  # from now on, the next delivery waits out the pace since the last one
+    await commit(broker, log, 4)
+    await asyncio.sleep(0.2)
+    assert room.delivered_seq == 3
+
+
+def test_the_gauge_says_busy_from_the_process_cpu_share() -> None:
+    now = {"cpu": 0.0, "wall": 100.0}
+    gauge = LoadGauge(busy_share=0.5, cpu=lambda: now["cpu"], wall=lambda: now["wall"])
+    assert not gauge.is_busy()
+    now["cpu"], now["wall"] = 0.2, 100.25  # 80 % of a core over the last quarter second
+    gauge.sample()
+    assert gauge.is_busy()
+    now["cpu"], now["wall"] = 0.3, 100.5  # 40 %
+    gauge.sample()
+    assert not gauge.is_busy()
+    gauge.sample()  # no time went by: the last reading stands
+    assert not gauge.is_busy()
 
 
 async def test_a_quiet_room_delivers_at_once(setting, monkeypatch) -> None:
