@@ -72,7 +72,7 @@ FULL: dict[str, dict[str, Any]] = {
     },
 }
 SLOWREADER_REPEATS = 2
-SCALEOUT_REPEATS = 3  # runs of each process count in the scale-out saturation shape (the median is kept)
+SCALEOUT_REPEATS = 5  # runs of each process count in the scale-out saturation shape (the median is kept)
 QUICK: dict[str, dict[str, Any]] = {
     "workshops": {"boards": 4, "per_board": 5, "interval": 0.5, "duration": 3.0, "votes": 2},
     "plenary": {"participants": 20, "rate": 20.0, "duration": 2.0},

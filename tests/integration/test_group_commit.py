@@ -62,3 +62,35 @@ async def test_the_unit_that_lost_its_seq_fails_alone(store: EventStore) -> None
         None,
         None,
     ]
+
+
+async def test_a_value_longer_than_its_column_is_refused_not_cut(store: EventStore) -> None:
+    """PostgreSQL's one-statement group commit passes each column as an array: those arrays are cast to
+    unbounded types, so that the column itself refuses an over-long value as a plain INSERT would,
+    instead of a VARCHAR(40) cast cutting it silently. (SQLite does not check lengths: no refusal.)"""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps any length of text")
+    await _board(store, A)
+    too_long = "p_" + "x" * 39  # actor is VARCHAR(40)
+    with pytest.raises(Exception, match="too long"):
+        await store.append_many([[_note(A, 2, too_long, "c1", "refused")]])
+    assert await store.events_after(board_id=A, seq=1) == []
+    assert await store.command_seq(board_id=A, actor=too_long[:40], cid="c1") is None
+
+
+async def test_postgresql_appends_without_locking_the_board_row(store: EventStore) -> None:
+    """Migration 0003: no foreign key from event to board on PostgreSQL (its check locked the board's
+    row for every event appended); SQLite keeps it."""
+    from sqlalchemy import text
+
+    async with store.engine.connect() as conn:
+        if store.engine.dialect.name == "postgresql":
+            found = await conn.execute(
+                text("SELECT count(*) FROM pg_constraint WHERE conrelid = 'event'::regclass AND contype = 'f'")
+            )
+        else:
+            found = await conn.execute(text("SELECT count(*) FROM pragma_foreign_key_list('event')"))
+        count = found.scalar_one()
+    assert count == (0 if store.engine.dialect.name == "postgresql" else 1)
+    await _board(store, A)
+    assert await store.append_many([[_note(A, 2, "p_1", "c1", "written")]]) == [None]

@@ -20,7 +20,8 @@ class EventRow(SQLModel, table=True):
 
     __tablename__ = "event"
 
-    board_id: str = Field(primary_key=True, foreign_key="board.id", max_length=40)
+    # No foreign key to board on PostgreSQL (migration 0003: it locked the board's row per event).
+    board_id: str = Field(primary_key=True, max_length=40)
     seq: int = Field(primary_key=True)
     name: str = Field(max_length=64)
     data: str
