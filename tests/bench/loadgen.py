@@ -649,7 +649,7 @@ class Generator:
 
         With `timed`, only that many readers per room (the first senders) record latencies; the
         others count what they receive (senders still time their acks), and readers that send nothing
-        are woken by the kernel only once 16 KiB wait (SO_RCVLOWAT),
+        are woken by the kernel only once 128 KiB wait (SO_RCVLOWAT),
         so that the generator's cost per delivered frame stays far below the server's: at
         saturation, reading and timing every frame in Python costs the generator about what
         sending it costs the server, and on two shared cores it would be the generator that

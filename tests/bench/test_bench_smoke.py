@@ -56,7 +56,7 @@ def test_quick_persistence_in_process(tmp_path: Path) -> None:
 
 
 def test_quick_saturation_counts_every_frame_at_every_reader(tmp_path: Path) -> None:
-    """The saturation shape times a few readers and only counts at the others (woken per 16 KiB):
+    """The saturation shape times a few readers and only counts at the others (woken per 128 KiB):
     both kinds must account for every event of the run, exactly."""
     report, _ = bench(tmp_path, "--scenario", "saturation", "--no-ceiling")
     result = report["results"]["saturation"]["atelier"]
