@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .domain.model import COLORS, LANGUAGES, MAX_COORD, MAX_FIELD_TEXT, MAX_TEXT, ORGANISATION_KINDS
 from .domain.phases import Phase
@@ -50,15 +50,18 @@ Color = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
 assert set(Color.__args__) == set(COLORS)  # type: ignore[attr-defined]
 
 
+def _cleaned(value: object) -> object:
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def _text(max_length: int, min_length: int = 1) -> Any:
-    return Annotated[str, Field(min_length=min_length, max_length=max_length, strict=True)]
+    """Free text a person typed (a note, a title, a name): control characters dropped and the ends
+    trimmed before the length is checked, so that "   " is refused as empty wherever text is required."""
+    return Annotated[str, BeforeValidator(_cleaned), Field(min_length=min_length, max_length=max_length, strict=True)]
 
 
 class NoteText(Strict):
-    @field_validator("text", mode="before", check_fields=False)
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return clean_text(value) if isinstance(value, str) else value
+    """A command whose arguments carry free text (cleaned by `_text`)."""
 
 
 class NoteAdd(NoteText):
@@ -149,7 +152,7 @@ class RoleSet(Strict):
 
 class Link(Strict):
     url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$")]
-    title: Annotated[str, Field(max_length=120)] = ""
+    title: _text(120, min_length=0) = ""
 
 
 class BoardSettings(Strict):
@@ -180,7 +183,7 @@ class AgendaSet(Strict):
 
 
 class QueueJoin(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    name: _text(60) | None = None
 
 
 class QueueLeave(Strict):
@@ -191,7 +194,7 @@ class QueueNext(Strict):
     seconds: Annotated[int, Field(ge=10, le=3600, strict=True)] | None = None
 
 
-GroupTitle = Annotated[str, Field(min_length=1, max_length=120, strict=True)]
+GroupTitle = _text(120)
 
 
 class GroupCreate(Strict):
@@ -433,25 +436,15 @@ def parse_args(cmd: Cmd) -> dict[str, Any]:
 
 
 class BoardCreate(Strict):
-    title: Annotated[str, Field(min_length=1, max_length=120)]
+    title: _text(120)
     language: Literal["fr", "en"] = "fr"
     axis: Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")] | None = None
     draft: bool = False
 
-    @field_validator("title", mode="before")
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return clean_text(value) if isinstance(value, str) else value
-
 
 class Join(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=60)]
+    name: _text(60)
     organisation: Literal[ORGANISATION_KINDS] | None = None  # type: ignore[valid-type]
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return clean_text(value) if isinstance(value, str) else value
 
 
 assert set(LANGUAGES) == {"fr", "en"}

@@ -127,6 +127,38 @@ def test_text_is_cleaned_of_control_characters() -> None:
     assert kept == "ligne 1\n\tligne 2[31m"  # tab and newline stay; NUL and ESC go
 
 
+def _cmd(name: str, args: dict[str, Any]) -> str:
+    return json.dumps({"type": "cmd", "cid": "c-1", "name": name, "args": args})
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "field"),
+    [
+        ("board.configure", {"title": "   "}, "title"),
+        ("board.configure", {"questions": ["Qui ?", "\t \n"]}, "questions"),
+        ("group.create", {"title": " \x00 ", "note_ids": ["n1"]}, "title"),
+        ("queue.join", {"name": "  "}, "name"),
+        ("note.add", {"text": "\n\x1b  "}, "text"),
+    ],
+)
+def test_text_that_is_only_blanks_or_control_characters_is_refused_where_text_is_required(
+    name: str, args: dict[str, Any], field: str
+) -> None:
+    assert refusal(_cmd(name, args)) == {"code": "bad_request", "field": field, "cid": "c-1"}
+
+
+def test_every_free_text_is_cleaned_not_only_notes() -> None:
+    assert parse(_cmd("board.configure", {"title": " Feuille\x07 de route  "}))["args"]["title"] == "Feuille de route"
+    assert parse(_cmd("group.create", {"title": "\x1b[1mAccès", "note_ids": ["n1"]}))["args"]["title"] == "[1mAccès"
+    link = {"url": "https://example.org", "title": "  Guide\x00 "}
+    assert parse(_cmd("board.configure", {"links": [link]}))["args"]["links"][0]["title"] == "Guide"
+    assert protocol.BoardCreate.model_validate({"title": "\tAtelier 1 \x0c"}).title == "Atelier 1"
+    assert protocol.Join.model_validate({"name": " Awa\x00 "}).name == "Awa"
+    for body, model in (({"title": " \x0b "}, protocol.BoardCreate), ({"name": "\u0000"}, protocol.Join)):
+        with pytest.raises(protocol.ValidationError):
+            model.model_validate(body)
+
+
 def test_every_command_model_forbids_extra_fields() -> None:
     for name, model in protocol.COMMAND_ARGS.items():
         assert model.model_config.get("extra") == "forbid", name
