@@ -38,6 +38,10 @@ CLOSE_REASONS = {
 # one with CPU to spare delivers at once. The wait grows with the room, like the cost of a delivery:
 # a room of 12 waits at most 2 ms, and events a plenary sends 20 times a second never wait.
 PACE_FULL_ROOM = 200
+# A socket we closed whose peer has not taken its close frame this long after is dropped: a reader
+# that stopped reading would otherwise hold the socket (and what is buffered for it) until TCP gives
+# up, since a graceful close waits for the buffer to drain. It resumes like any dropped connection.
+CLOSE_GRACE_SECONDS = 10.0
 PRESENCE_COALESCE_SECONDS = 0.25
 PRESENCE_MAX_SECONDS = 5.0  # presence is announced at least this often, whatever the heartbeat
 
@@ -119,6 +123,7 @@ class Client:
         if self._direct is not None:
             # What was written is already in the transport, ahead of the close frame.
             self._task = asyncio.create_task(self._close(code), name="atelier-client-close")
+            asyncio.get_running_loop().call_later(CLOSE_GRACE_SECONDS, self._direct.abort_if_open)
             return
         if front:
             self._queue.clear()

@@ -100,6 +100,11 @@ class DirectSocket:
     def write(self, wire: bytes) -> None:
         self._proto.transport.write(wire)
 
+    def abort_if_open(self) -> None:
+        """Drop the connection now, buffer and all, unless it is already gone (the peer took the close)."""
+        if not self._proto.disconnected:
+            self._proto.transport.abort()
+
 
 def direct_socket(websocket: Any) -> DirectSocket | None:
     """The direct path under a Starlette WebSocket, or None where it cannot be used."""

@@ -3,13 +3,14 @@ everyone who sees a run as others do is written the very same bytes (encoded and
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
 import orjson
 import pytest
 
-from atelier import protocol
+from atelier import hub, protocol
 from atelier.domain import Event, Viewer, event_for
 from atelier.hub import CLOSE_RELOAD, Client, Room, RoomDeps
 from atelier.store import StoredEvent
@@ -22,6 +23,12 @@ class FakeDirect:
 
     def __init__(self) -> None:
         self.writes: list[bytes] = []
+        self.disconnected = False
+        self.aborted = False
+
+    def abort_if_open(self) -> None:
+        if not self.disconnected:
+            self.aborted = True
 
     def buffered(self) -> int:
         return 0
@@ -149,3 +156,16 @@ async def test_a_role_change_reloads_only_whom_it_concerns_once_sent() -> None:
     assert concerned.closed and not welcomed_after.closed and not other.closed
     await concerned._task  # type: ignore[misc]
     assert concerned.conn.closed == CLOSE_RELOAD  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("peer_took_the_close", [False, True])
+async def test_a_closed_socket_whose_peer_never_takes_the_close_is_dropped(monkeypatch, peer_took_the_close) -> None:
+    monkeypatch.setattr(hub, "CLOSE_GRACE_SECONDS", 0.05)
+    client, direct = make_client(Viewer("p1", "participant"), 0)
+    client.close_soon(hub.CLOSE_TOO_SLOW, front=True)
+    await client._task  # type: ignore[misc]  # the close frame was asked for
+    assert client.conn.closed == hub.CLOSE_TOO_SLOW  # type: ignore[attr-defined]
+    direct.disconnected = peer_took_the_close
+    assert not direct.aborted
+    await asyncio.sleep(0.2)
+    assert direct.aborted is (not peer_took_the_close)
