@@ -60,11 +60,7 @@ def _text(max_length: int, min_length: int = 1) -> Any:
     return Annotated[str, BeforeValidator(_cleaned), Field(min_length=min_length, max_length=max_length, strict=True)]
 
 
-class NoteText(Strict):
-    """A command whose arguments carry free text (cleaned by `_text`)."""
-
-
-class NoteAdd(NoteText):
+class NoteAdd(Strict):
     text: _text(MAX_TEXT)
     color: Color | None = None
     persona: Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")] | None = None
@@ -73,7 +69,7 @@ class NoteAdd(NoteText):
     for_: Annotated[str | None, Field(alias="for", max_length=60)] = None
 
 
-class NoteEdit(NoteText):
+class NoteEdit(Strict):
     id: Id
     text: _text(MAX_TEXT)
 
@@ -118,7 +114,7 @@ class PhaseSet(Strict):
     phase: Phase
 
 
-class QuestionSet(NoteText):
+class QuestionSet(Strict):
     text: _text(300, min_length=0)
 
 
@@ -246,7 +242,7 @@ class SubgroupSolution(Strict):
 SheetFieldName = Literal["name", "objectives", "description", "lead", "partners", "targets", "means", "indicators"]
 
 
-class SheetEdit(NoteText):
+class SheetEdit(Strict):
     sheet_id: Id
     field: SheetFieldName
     text: _text(MAX_FIELD_TEXT, min_length=0)
@@ -258,7 +254,7 @@ class SheetLink(Strict):
     note_id: Id
 
 
-class RemarkAdd(NoteText):
+class RemarkAdd(Strict):
     sheet_id: Id
     kind: Literal["for", "against", "suggestion"]
     text: _text(MAX_TEXT)
@@ -269,12 +265,12 @@ class SharingPresent(Strict):
     seconds: Annotated[int, Field(ge=10, le=3600, strict=True)] | None = None
 
 
-class ClosingAnswerArgs(NoteText):
+class ClosingAnswerArgs(Strict):
     question: Literal["feeling", "difficulty", "learning", "takeaway"]
     text: _text(MAX_TEXT)
 
 
-class NextSteps(NoteText):
+class NextSteps(Strict):
     text: _text(MAX_FIELD_TEXT, min_length=0)
 
 

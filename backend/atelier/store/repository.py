@@ -245,8 +245,10 @@ class EventStore:
         # engine. PostgreSQL: everything through asyncpg, whose round trips are cheap and concurrent.
         database = engine.url.database
         self._sqlite: SqliteWriter | None = None
-        # Shares the engine's pool; a single statement run through it is its own transaction.
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # PostgreSQL's group commit (one statement, its own transaction); shares the engine's pool.
+        self._autocommit = (
+            engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else engine
+        )
         if engine.dialect.name == "sqlite" and database and database != ":memory:":
             self._sqlite = SqliteWriter(database)
 
