@@ -58,6 +58,11 @@ class Document:
     lang: str
     blocks: list[Block] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
+    # Repeated at the top of every page of the paged formats: what the document is and where from.
+    header: str = ""
+    # The metadata every format writes: when it was made (the request's time, not a template's).
+    created_ms: int = 0
+    subject: str = ""
 
     def add(self, *blocks: Block) -> Document:
         self.blocks.extend(blocks)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from odfdo import Document as OdfDocument
 from odfdo import Element, Paragraph, Style
 
 from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, safe
+from .labels import page_parts
 
 STRONG = "AtelierStrong"
 MUTED = "AtelierMuted"
@@ -21,6 +23,16 @@ LABEL_COLUMN = "AtelierLabelColumn"
 TEXT_COLUMN = "AtelierTextColumn"
 BULLETS = "AtelierBullets"
 FOOTER = "AtelierFooter"
+HEADER = "AtelierHeader"
+ROW = "AtelierRow"
+# The template's headings 2 and 3 are both 14 pt: each level gets its own size (title first).
+HEADING_SIZES = {1: "20pt", 2: "16pt", 3: "13pt", 4: "11.5pt", 5: "11pt", 6: "11pt"}
+# A table row is read as a whole: it moves to the next page rather than split (LibreOffice still
+# splits a row taller than a page, which is the only way to show it).
+_ROW = (
+    f'<style:style style:name="{ROW}" style:family="table-row">'
+    '<style:table-row-properties fo:keep-together="always"/></style:style>'
+)
 
 _BULLETS = (
     f'<text:list-style style:name="{BULLETS}"><text:list-level-style-bullet text:level="1" text:bullet-char="•">'
@@ -34,9 +46,15 @@ _BULLETS = (
 def _styles(doc: OdfDocument) -> None:
     # Paragraph and list styles are common ones: the page footer lives in styles.xml and may only use
     # those. Table styles are automatic (in content.xml), the only place LibreOffice reads them from.
-    footer = Style("paragraph", name=FOOTER, area="text", color="#4a4a4a")
+    footer = Style("paragraph", name=FOOTER, area="text", color="#4a4a4a", size="9pt")
     footer.set_properties(area="paragraph", properties={"fo:text-align": "center"})
+    header = Style("paragraph", name=HEADER, area="text", color="#4a4a4a", size="9pt")
+    header.set_properties(
+        area="paragraph",
+        properties={"fo:border-bottom": "0.5pt solid #808080", "fo:padding-bottom": "0.1cm"},
+    )
     for style in (
+        header,
         Style("paragraph", name=STRONG, area="text", bold=True),
         Style("paragraph", name=MUTED, area="text", italic=True, color="#4a4a4a"),
         Style("paragraph", name=BREAK, break_before="page"),
@@ -49,8 +67,16 @@ def _styles(doc: OdfDocument) -> None:
         Style("table-cell", name=CELL, border="0.5pt solid #808080", padding="0.1cm"),
         Style("table-column", name=LABEL_COLUMN, width="5cm"),
         Style("table-column", name=TEXT_COLUMN, width="12cm"),
+        Element.from_tag(_ROW),
     ):
         doc.insert_style(style, automatic=True)
+    for level, size in HEADING_SIZES.items():
+        heading = doc.get_style("paragraph", f"Heading_20_{level}")
+        if heading is not None:
+            heading.set_properties(area="text", properties={
+                "fo:font-size": size, "style:font-size-asian": size, "style:font-size-complex": size,
+                "fo:font-style": "normal", "style:font-style-asian": "normal", "style:font-style-complex": "normal",
+            })  # fmt: skip
     # The template numbers headings (1., 1.1., ...): a report reads better without.
     outline = doc.styles.get_element("//text:outline-style")
     if outline is not None:
@@ -92,9 +118,10 @@ def _table(name: str, columns: str, header: tuple[str, ...] | None, rows: list[t
             f"{_p(text, STRONG if strong or (header is None and i == 0) else None)}</table:table-cell>"
             for i, text in enumerate(values)
         )
-        return f"<table:table-row>{cells}</table:table-row>"
+        return f'<table:table-row table:style-name="{ROW}">{cells}</table:table-row>'
 
-    head = row(header, True) if header else ""
+    # Header rows repeat at the top of each page a table runs onto.
+    head = f"<table:table-header-rows>{row(header, True)}</table:table-header-rows>" if header else ""
     body = "".join(row(values, False) for values in rows)
     return f'<table:table table:name="{name}" table:style-name="{TABLE}">{columns}{head}{body}</table:table>'
 
@@ -144,15 +171,42 @@ def _with_body(package: bytes, body: str) -> bytes:
     return out.getvalue()
 
 
+def _page_number(doc: Document) -> Element:
+    """« page N / M » with the page number and count as fields, filled in by the reader."""
+    before, middle, after = page_parts(doc.lang)
+    return Element.from_tag(
+        f'<text:p text:style-name="{FOOTER}">{escape(before)}'
+        f'<text:page-number text:select-page="current">1</text:page-number>{escape(middle)}'
+        f"<text:page-count>1</text:page-count>{escape(after)}</text:p>"
+    )
+
+
+def _metadata(odf: OdfDocument, doc: Document) -> None:
+    """What a file manager and a document management system show: by Atelier, titled, dated now."""
+    created = datetime.fromtimestamp(doc.created_ms / 1000, tz=UTC).replace(tzinfo=None)
+    meta = odf.meta
+    meta.set_title(safe(doc.title))
+    meta.set_subject(safe(doc.subject or doc.title))
+    meta.set_language("en-GB" if doc.lang == "en" else "fr-FR")
+    meta.set_initial_creator("Atelier")
+    meta.set_creator("Atelier")
+    meta.set_generator("Atelier")
+    meta.set_creation_date(created)
+    meta.set_modification_date(created)
+    meta.set_editing_cycles(1)
+
+
 def render(doc: Document) -> bytes:
     odf = OdfDocument("text")
     odf.body.clear()
     _styles(odf)
     master = odf.get_style("master-page", "Standard")
-    if master is not None and doc.footer:
-        master.set_page_footer([Paragraph(safe(line), style=FOOTER) for line in doc.footer])
+    if master is not None:
+        if doc.header:
+            master.set_page_header([Paragraph(safe(doc.header), style=HEADER)])
+        master.set_page_footer([_page_number(doc), *(Paragraph(safe(line), style=FOOTER) for line in doc.footer)])
     odf.set_language("en-GB" if doc.lang == "en" else "fr-FR")
-    odf.meta.set_title(safe(doc.title))
+    _metadata(odf, doc)
     parts = [_block(Heading(0, doc.title), 0)]
     pending_break = False
     for number, block in enumerate(doc.blocks, 1):
