@@ -119,7 +119,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     if shutil.which("soffice") is None:
         pytest.fail("LibreOffice (soffice) is needed: .ci/run installs libreoffice-writer-nogui and -calc-nogui")
     root = tmp_path_factory.mktemp("documents")
-    server = ServerProcess(root / "data").start()
+    server = ServerProcess(root / "data").start(timeout=120)  # a shared, busy machine starts slowly
     try:
         played = asyncio.run(_play(server.url, server.ws_url))
         second = asyncio.run(play_small(server.url, server.ws_url))

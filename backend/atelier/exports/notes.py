@@ -23,8 +23,7 @@ HEADERS = {
            "créée le", "id"),
     "en": ("phase", "question", "text", "colour", "group", "dots", "author", "for", "presented", "created", "id"),
 }  # fmt: skip
-WIDTHS = (14, 28, 48, 9, 20, 11, 16, 14, 10, 17, 14)
-TEXT_COLUMNS = (0, 1, 2, 3, 4, 6, 7, 8, 10)  # stored as strings, wrapped
+WIDTHS = (14, 24, 48, 8, 16, 10, 14, 12, 10, 16, 22)
 CREATED = 9
 PRINTED = 10  # the id column is left out of the printed page
 DATE_FORMATS = {"fr": "dd/mm/yyyy hh:mm", "en": "yyyy-mm-dd hh:mm"}
@@ -83,7 +82,7 @@ def notes_csv(state: BoardState, lang: str, now_ms: int) -> bytes:
 def _lines(text: str, width: float) -> int:
     """How many lines `text` takes wrapped in a column `width` characters wide (a slight over-estimate:
     a line cut short costs white space, one too few hides text on paper)."""
-    per_line = max(1, int(width * 0.92) - 1)
+    per_line = max(1, int(width) - 1)
     return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
 
 
@@ -104,7 +103,8 @@ def notes_xlsx(state: BoardState, lang: str, now_ms: int) -> bytes:
             if isinstance(value, str):
                 # openpyxl would store a value starting with "=" as a formula: text stays text.
                 cell.data_type = "s"
-                lines = max(lines, _lines(value, WIDTHS[c]))
+                if c < PRINTED:  # the id is not printed: it sets no height
+                    lines = max(lines, _lines(value, WIDTHS[c]))
             elif c == CREATED:
                 cell.number_format = DATE_FORMATS[lang]
             cell.alignment = wrap

@@ -34,6 +34,9 @@ def _page(word: WordDocument) -> None:
     for level, size in HEADING_SIZES.items():
         style = word.styles["Title" if level == 0 else f"Heading {level}"]
         style.font.size = size
+    for name in ("Header", "Footer"):
+        word.styles[name].font.size = Pt(9)
+        word.styles[name].font.color.rgb = MUTED
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
@@ -88,6 +91,14 @@ def _fix_width(table: WordTable, widths: list[int]) -> None:
         tbl_pr.append(width)
     width.set(qn("w:w"), str(int(sum(widths) / 635)))  # EMU to twentieths of a point
     width.set(qn("w:type"), "dxa")
+    # Room between the text and the cell's borders (the template's grid has none above and below).
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 57), ("left", 85), ("bottom", 57), ("right", 85)):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(twips))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.append(margins)
     for column, value in zip(table.columns, widths, strict=True):
         column.width = value
     for row in table.rows:
@@ -158,12 +169,16 @@ def render(doc: Document) -> bytes:
         if isinstance(block, PageBreak):
             pending_break = True
             continue
-        if pending_break:
+        if pending_break and not isinstance(block, Heading):
             word.add_page_break()
             pending_break = False
         match block:
             case Heading(level, text):
-                word.add_heading(safe(text), level=min(level, 9))
+                heading = word.add_heading(safe(text), level=min(level, 9))
+                # The break belongs to the heading: a paragraph holding only a break, falling at the
+                # foot of a full page, would leave a blank page behind.
+                heading.paragraph_format.page_break_before = pending_break
+                pending_break = False
             case Para(text, muted):
                 run = word.add_paragraph().add_run(safe(text))
                 if muted:

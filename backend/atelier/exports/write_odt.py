@@ -77,6 +77,16 @@ def _styles(doc: OdfDocument) -> None:
                 "fo:font-size": size, "style:font-size-asian": size, "style:font-size-complex": size,
                 "fo:font-style": "normal", "style:font-style-asian": "normal", "style:font-style-complex": "normal",
             })  # fmt: skip
+    # Room between the running header and the text, and above the footer.
+    layout = doc.get_style("page-layout", "Mpm1")
+    if layout is not None:
+        for kind, side in (("header", "bottom"), ("footer", "top")):
+            area = layout.get_element(f"style:{kind}-style")
+            if area is None:
+                area = Element.from_tag(f"<style:{kind}-style/>")
+                layout.append(area)
+            area.clear()
+            area.append(Element.from_tag(f'<style:header-footer-properties fo:margin-{side}="0.4cm"/>'))
     # The template numbers headings (1., 1.1., ...): a report reads better without.
     outline = doc.styles.get_element("//text:outline-style")
     if outline is not None:

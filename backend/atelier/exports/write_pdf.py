@@ -75,8 +75,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
     styles["body"] = body
     styles["muted"] = ParagraphStyle("muted", parent=body, textColor=MUTED)
+    # A note under a heading (a sheet's origin) stays with what follows, as the heading does.
+    styles["kept"] = ParagraphStyle("kept", parent=styles["muted"], keepWithNext=1)
     styles["bullet"] = ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=4)
-    styles["cell"] = ParagraphStyle("cell", parent=body, spaceAfter=0)
+    styles["cell"] = ParagraphStyle("cell", parent=body, spaceAfter=4)
     styles["label"] = ParagraphStyle("label", parent=styles["cell"], fontName=BOLD)
     styles["small"] = ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=MUTED, spaceAfter=0)
     styles["footer"] = ParagraphStyle("footer", parent=styles["small"], alignment=TA_CENTER)
@@ -184,7 +186,8 @@ def _flowables(doc: Document) -> list[Flowable]:
             case Heading(level, text):
                 out.append(_Heading(text, level, styles[f"h{min(level, 4)}"]))
             case Para(text, muted):
-                out += _paragraphs(text, styles["muted" if muted else "body"])
+                after_heading = muted and isinstance(out[-1], _Heading)
+                out += _paragraphs(text, styles["kept" if after_heading else "muted" if muted else "body"])
             case Bullets(items):
                 for item in items:
                     first, *rest = _paragraphs(item, styles["bullet"])
