@@ -11,6 +11,7 @@ import itertools
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,8 @@ class Converted:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Words apart by one space; NFKC undoes the ligatures a browser's PDF writes ("ﬁ" for "fi")."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 async def _play(url: str, ws_url: str) -> dict[str, Any]:
@@ -126,8 +128,8 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         files: dict[str, bytes] = {}
         with httpx.Client(base_url=server.url, timeout=120) as http:
             auth = {"Authorization": f"Bearer {played['token']}"}
-            for name in ("report.pdf", "report.odt", "report.md", "sheets.pdf", "sheets.odt", "sheets.docx",
-                         "sheets.md", "notes.csv", "notes.xlsx"):  # fmt: skip
+            for name in ("report.pdf", "report.odt", "report.md", "report.html", "sheets.pdf", "sheets.odt",
+                         "sheets.docx", "sheets.md", "notes.csv", "notes.xlsx"):  # fmt: skip
                 response = http.get(f"/api/boards/{played['code']}/export/{name}", headers=auth)
                 assert response.status_code == 200, (name, response.text)
                 files[name] = response.content
@@ -165,7 +167,27 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         path = root / f"{name}"
         path.write_bytes(files[name])
         converted[name] = Converted(name, files[name], path)
+    converted["report.html"] = Converted("report.html", files["report.html"], _print(files["report.html"], root))
     yield {"played": played, "second": second_state, "converted": converted, "files": files}
+
+
+def _print(page: bytes, root: Path) -> Path:
+    """The printable page printed by Chromium as an officer would (the page's own @page rules)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import ARGS, CHROMIUM
+
+    source, out = root / "report.html", root / "report-html.pdf"
+    source.write_bytes(page)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            tab = browser.new_page()
+            tab.goto(source.as_uri())
+            tab.pdf(path=str(out), prefer_css_page_size=True, display_header_footer=False)
+        finally:
+            browser.close()
+    return out
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -177,9 +199,9 @@ def pdftotext(path: Path) -> str:
                           check=True).stdout  # fmt: skip
 
 
-PAGED = ("report.pdf", "report.odt", "sheets.pdf", "sheets.odt", "sheets.docx", "programme-sheets.pdf",
+PAGED = ("report.pdf", "report.odt", "report.html", "sheets.pdf", "sheets.odt", "sheets.docx", "programme-sheets.pdf",
          "programme-sheets.odt", "programme-sheets.docx", "notes.xlsx")  # fmt: skip
-SHEETS = ("report.pdf", "report.odt", "sheets.pdf", "sheets.odt", "sheets.docx", "programme-sheets.pdf",
+SHEETS = ("report.pdf", "report.odt", "report.html", "sheets.pdf", "sheets.odt", "sheets.docx", "programme-sheets.pdf",
           "programme-sheets.odt", "programme-sheets.docx")  # fmt: skip
 
 
