@@ -23,7 +23,7 @@ HEADERS = {
            "créée le", "id"),
     "en": ("phase", "question", "text", "colour", "group", "dots", "author", "for", "presented", "created", "id"),
 }  # fmt: skip
-WIDTHS = (14, 24, 48, 8, 16, 10, 14, 12, 10, 16, 22)
+WIDTHS = (14, 24, 48, 9, 16, 13, 14, 12, 12, 16, 22)
 CREATED = 9
 PRINTED = 10  # the id column is left out of the printed page
 DATE_FORMATS = {"fr": "dd/mm/yyyy hh:mm", "en": "yyyy-mm-dd hh:mm"}
