@@ -33,7 +33,7 @@ from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Table as PdfTable
 
 from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, safe
-from .labels import word
+from .labels import page_parts
 
 FONTS = Path(__file__).parent / "fonts"
 REGULAR, BOLD = "AtelierSans", "AtelierSans-Bold"
@@ -45,6 +45,7 @@ MUTED = colors.HexColor("#4a4a4a")
 RULE = colors.HexColor("#808080")
 SURFACE = colors.HexColor("#f0f0ec")
 PADDING = 4
+TOTAL = "AtelierPageCount"
 
 
 @cache
@@ -208,14 +209,13 @@ def _flowables(doc: Document) -> list[Flowable]:
 class _Template(BaseDocTemplate):
     """A4, 2 cm margins, the running header on every page; bookmarks left by the headings."""
 
-    def __init__(self, out: io.BytesIO, doc: Document, total: int | None) -> None:
+    def __init__(self, out: io.BytesIO, doc: Document) -> None:
         super().__init__(
             out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
             title=safe(doc.title), author="Atelier", subject=safe(doc.subject or doc.title), creator="Atelier",
             lang="en-GB" if doc.lang == "en" else "fr-FR", displayDocTitle=1,
         )  # fmt: skip
         self.source = doc
-        self.total = total
         self._outline_levels: list[int] = []
         frame = Frame(MARGIN, MARGIN, TEXT_WIDTH, FRAME_HEIGHT, id="text", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)  # fmt: skip
@@ -232,11 +232,16 @@ class _Template(BaseDocTemplate):
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.5)
             canvas.line(MARGIN, top - height - 3, A4[0] - MARGIN, top - height - 3)
-        if self.total is not None:
-            canvas.setFont(REGULAR, 8)
-            canvas.setFillColor(MUTED)
-            pages = word(self.source.lang, "page", page=canvas.getPageNumber(), pages=self.total)
-            canvas.drawCentredString(A4[0] / 2, MARGIN * 0.5, pages)
+        # « page N / M »: M is a form drawn once the last page is known (see _canvas_maker), so the
+        # document is laid out once.
+        before, middle, _ = page_parts(self.source.lang)
+        canvas.setFont(REGULAR, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(A4[0] / 2, MARGIN * 0.5, f"{before}{canvas.getPageNumber()}{middle}")
+        canvas.saveState()
+        canvas.translate(A4[0] / 2, MARGIN * 0.5)
+        canvas.doForm(TOTAL)
+        canvas.restoreState()
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -254,9 +259,11 @@ class _Template(BaseDocTemplate):
 
 def _canvas_maker(doc: Document) -> type[Canvas]:
     created = doc.created_ms / 1000 if doc.created_ms else time.time()
+    after = page_parts(doc.lang)[2]
 
     class DatedCanvas(Canvas):
-        """Dated when the export was asked for (the server's clock), bookmarks shown on opening."""
+        """Dated when the export was asked for (the server's clock), bookmarks shown on opening, the
+        page count written last (a form every page refers to)."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -266,17 +273,24 @@ def _canvas_maker(doc: Document) -> type[Canvas]:
             stamp.YMDhms = moment.timetuple()[:6]
             stamp.dhh = stamp.dmm = 0
             self.showOutline()
+            self.pages = 0
+
+        def showPage(self) -> None:
+            self.pages += 1
+            super().showPage()
+
+        def save(self) -> None:
+            self.beginForm(TOTAL)
+            self.setFont(REGULAR, 8)
+            self.setFillColor(MUTED)
+            self.drawString(0, 0, f"{self.pages}{after}")
+            self.endForm()
+            super().save()
 
     return DatedCanvas
 
 
 def render(doc: Document) -> bytes:
-    """Laid out twice: the first pass counts the pages « page N / M » needs (a canvas that holds
-    pages back to number them at the end would point every bookmark at the first page)."""
-    flowables = _flowables(doc)
-    counting = _Template(io.BytesIO(), doc, total=None)
-    counting.build(list(flowables), canvasmaker=_canvas_maker(doc))
     out = io.BytesIO()
-    template = _Template(out, doc, total=counting.page)
-    template.build(_flowables(doc), canvasmaker=_canvas_maker(doc))
+    _Template(out, doc).build(_flowables(doc), canvasmaker=_canvas_maker(doc))
     return out.getvalue()
