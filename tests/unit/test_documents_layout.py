@@ -10,16 +10,18 @@ from datetime import UTC, datetime
 
 import docx
 import openpyxl
+import pypdf
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from markdown_it import MarkdownIt
 from odfdo import Document as OdfDocument
 
+from atelier.exports import write_pdf
 from atelier.exports.document import Bullets, Document, Fields, Para
-from atelier.exports.labels import date_text, word
+from atelier.exports.labels import SHEET_LABELS, date_text, word
 from atelier.exports.notes import notes_csv, notes_xlsx
-from atelier.exports.sheets import sheets_docx, sheets_odt
+from atelier.exports.sheets import sheets_docx, sheets_odt, sheets_pdf
 from atelier.exports.write_md import render as render_md
 from tests.unit.exports_workshop import FORMULA_NOTES, MIXED_NOTE, workshop
 
@@ -174,3 +176,33 @@ def test_markdown_escapes_only_what_commonmark_needs() -> None:
     assert "\\" not in md
     broken = render_md(Document("T", "fr").add(Para("une ligne\nune autre"))).decode()
     assert "une ligne  \nune autre" in broken  # a hard break that shows nothing raw
+
+
+# --- the server's PDF -----------------------------------------------------------------------------------
+
+
+def _pdf_words(data: bytes) -> list[str]:
+    return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages).split()
+
+
+def test_pdf_in_english_has_the_english_labels_and_page_numbers() -> None:
+    w = workshop(language="en")
+    data = sheets_pdf(w.state, "en", w.now)
+    text = " ".join(_pdf_words(data))
+    for label in SHEET_LABELS["en"].values():
+        assert label in text, label
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert f"page 1 / {len(reader.pages)}" in text
+
+
+def test_a_field_taller_than_a_page_is_continued_not_lost() -> None:
+    """Rows move whole to the next page; only one that no page could hold is cut, every word kept."""
+    long = "\n\n".join(" ".join(f"p{p}w{i}" for i in range(60)) for p in range(14))
+    doc = Document("Fiche", "fr", created_ms=FIRST_OF_DECEMBER)
+    doc.add(Fields((("Description", long), ("Pilote", "CCAS"))))
+    data = write_pdf.render(doc)
+    words = _pdf_words(data)
+    assert [w for w in long.split() if w not in words] == []
+    assert len(pypdf.PdfReader(io.BytesIO(data)).pages) >= 2
+    assert "CCAS" in words

@@ -37,6 +37,14 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
+def column_shares(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...] | list[tuple[str, ...]]) -> list[float]:
+    """Each column's share of a table's width, in proportion to its longest text but capped, so one long
+    note does not take it all and a rank or a number of minutes gets a narrow column. Shares add to 1."""
+    longest = [max(len(v) for v in column) for column in zip(header, *rows, strict=True)]
+    weights = [min(max(n, 6), 40) for n in longest]
+    return [w / sum(weights) for w in weights]
+
+
 @dataclass(frozen=True)
 class Fields:
     """Labelled texts, such as the eight fields of an action sheet."""

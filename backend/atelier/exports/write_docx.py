@@ -15,7 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
-from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, safe
+from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, column_shares, safe
 from .labels import page_parts
 
 MUTED = RGBColor(0x4A, 0x4A, 0x4A)
@@ -69,13 +69,10 @@ def _page_number(paragraph: Paragraph, lang: str) -> None:
 
 
 def _widths(header: tuple[str, ...] | None, rows: list[tuple[str, ...]]) -> list[int]:
-    """Column widths in EMU adding up to the text area: a label column a third wide for fields, else
-    in proportion to each column's longest text (capped, so one long note does not take it all)."""
+    """Column widths in EMU adding up to the text area: a label column a third wide for fields."""
     if header is None:
         return [LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH]
-    longest = [max(len(v) for v in column) for column in zip(header, *rows, strict=True)]
-    weights = [min(max(n, 6), 40) for n in longest]
-    widths = [int(TEXT_WIDTH * w / sum(weights)) for w in weights]
+    widths = [int(TEXT_WIDTH * share) for share in column_shares(header, rows)]
     widths[-1] += TEXT_WIDTH - sum(widths)
     return widths
 

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from odfdo import Document as OdfDocument
 from odfdo import Element, Paragraph, Style
 
-from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, safe
+from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, column_shares, safe
 from .labels import page_parts
 
 STRONG = "AtelierStrong"
@@ -70,6 +70,9 @@ def _styles(doc: OdfDocument) -> None:
         Element.from_tag(_ROW),
     ):
         doc.insert_style(style, automatic=True)
+    for level in range(2, 7):
+        broken = Style("paragraph", name=f"{BREAK}H{level}", parent_style=f"Heading_20_{level}", break_before="page")
+        doc.insert_style(broken, automatic=True)
     for level, size in HEADING_SIZES.items():
         heading = doc.get_style("paragraph", f"Heading_20_{level}")
         if heading is not None:
@@ -136,18 +139,26 @@ def _table(name: str, columns: str, header: tuple[str, ...] | None, rows: list[t
     return f'<table:table table:name="{name}" table:style-name="{TABLE}">{columns}{head}{body}</table:table>'
 
 
-def _block(block: Heading | Para | Bullets | Table | Fields, number: int) -> str:
+def _column_style(number: int, i: int) -> str:
+    return f"AtelierCol{number}_{i}"
+
+
+def _block(block: Heading | Para | Bullets | Table | Fields, number: int, *, page_break: bool = False) -> str:
     match block:
         case Heading(level, text):
             level = min(level + 1, 6)
-            return f'<text:h text:outline-level="{level}" text:style-name="Heading_20_{level}">{_inline(text)}</text:h>'
+            # A heading after a page break carries the break itself: no empty line opens the page.
+            style = f"{BREAK}H{level}" if page_break else f"Heading_20_{level}"
+            return f'<text:h text:outline-level="{level}" text:style-name="{style}">{_inline(text)}</text:h>'
         case Para(text, muted):
             return _p(text, MUTED if muted else None)
         case Bullets(items):
             entries = "".join(f"<text:list-item>{_p(item)}</text:list-item>" for item in items)
             return f'<text:list text:style-name="{BULLETS}">{entries}</text:list>'
         case Table(header, rows):
-            columns = f'<table:table-column table:number-columns-repeated="{len(header)}"/>'
+            columns = "".join(
+                f'<table:table-column table:style-name="{_column_style(number, i)}"/>' for i in range(len(header))
+            )
             return _table(f"Table{number}", columns, header, list(rows))
         case Fields(pairs):
             columns = (
@@ -193,7 +204,7 @@ def _page_number(doc: Document) -> Element:
 
 def _metadata(odf: OdfDocument, doc: Document) -> None:
     """What a file manager and a document management system show: by Atelier, titled, dated now."""
-    created = datetime.fromtimestamp(doc.created_ms / 1000, tz=UTC).replace(tzinfo=None)
+    created = datetime.fromtimestamp(doc.created_ms / 1000, tz=UTC)  # written with its "Z"
     meta = odf.meta
     meta.set_title(safe(doc.title))
     meta.set_subject(safe(doc.subject or doc.title))
@@ -217,17 +228,23 @@ def render(doc: Document) -> bytes:
         master.set_page_footer([_page_number(doc), *(Paragraph(safe(line), style=FOOTER) for line in doc.footer)])
     odf.set_language("en-GB" if doc.lang == "en" else "fr-FR")
     _metadata(odf, doc)
+    for number, block in enumerate(doc.blocks, 1):
+        if isinstance(block, Table):
+            for i, share in enumerate(column_shares(block.header, block.rows)):
+                width = f"{17 * share:.2f}cm"  # the text area of A4 with 2 cm margins
+                odf.insert_style(Style("table-column", name=_column_style(number, i), width=width), automatic=True)
     parts = [_block(Heading(0, doc.title), 0)]
     pending_break = False
     for number, block in enumerate(doc.blocks, 1):
         if isinstance(block, PageBreak):
             pending_break = True
             continue
-        if pending_break:
+        if pending_break and not isinstance(block, Heading):
             # A page break is a property of the next paragraph: carry it by an empty one before it.
             parts.append(f'<text:p text:style-name="{BREAK}"/>')
             pending_break = False
-        parts.append(_block(block, number))
+        parts.append(_block(block, number, page_break=pending_break))
+        pending_break = False
     out = io.BytesIO()
     odf.save(out)
     return _with_body(out.getvalue(), "".join(parts))

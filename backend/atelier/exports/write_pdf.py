@@ -32,7 +32,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Table as PdfTable
 
-from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, safe
+from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, column_shares, safe
 from .labels import page_parts
 
 FONTS = Path(__file__).parent / "fonts"
@@ -174,9 +174,7 @@ def _table(
 
 
 def _widths(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[float]:
-    longest = [max(len(v) for v in column) for column in zip(header, *rows, strict=True)]
-    weights = [min(max(n, 6), 40) for n in longest]
-    return [TEXT_WIDTH * w / sum(weights) for w in weights]
+    return [TEXT_WIDTH * share for share in column_shares(header, rows)]
 
 
 def _flowables(doc: Document) -> list[Flowable]:
