@@ -16,6 +16,7 @@ from .api.errors import HANDLERS
 from .api.pages import frontend_dir, pages_router
 from .broker import make_broker
 from .clock import Clock, SystemClock
+from .exports.write_html import style_hash
 from .hub import Hub, RoomDeps
 from .load import LoadGauge
 from .service import BoardService, channel, decode_batch
@@ -27,8 +28,9 @@ from .store.migrate import migrate
 log = logging.getLogger("atelier")
 
 # No inline script, no third-party origin. 'self' in connect-src covers ws(s):// to the same host.
+# The one inline style allowed is the printable report's own stylesheet, by its hash.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    f"default-src 'self'; script-src 'self'; style-src 'self' {style_hash()}; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )

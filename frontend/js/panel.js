@@ -15,12 +15,12 @@ export const SHEET_FIELD_COUNT = 8;
 export const MAX_PREPARED_QUESTIONS = 30;
 export const MAX_LINKS = 20;
 export const EXPORTS = Object.freeze({
-  report: ['report.md', 'report.odt', 'report.html'],
-  sheets: ['sheets.odt', 'sheets.docx', 'sheets.md'],
+  report: ['report.pdf', 'report.md', 'report.odt', 'report.html'],
+  sheets: ['sheets.pdf', 'sheets.odt', 'sheets.docx', 'sheets.md'],
   notes: ['notes.csv', 'notes.xlsx'],
   board: ['board.json'],
 });
-export const PROGRAMME_EXPORTS = Object.freeze(['sheets.odt', 'sheets.docx', 'sheets.md']);
+export const PROGRAMME_EXPORTS = Object.freeze(['sheets.pdf', 'sheets.odt', 'sheets.docx', 'sheets.md']);
 
 /**
  * The board's agenda in phase order, every phase present (a missing one takes 0 minutes).

@@ -16,10 +16,12 @@ import docx
 import httpx
 import openpyxl
 import orjson
+import pypdf
 import pytest
 from babel.dates import format_datetime
 from odfdo import Document as OdfDocument
 
+from atelier.exports.write_html import style_hash
 from atelier.settings import async_database_url
 from atelier.store import EventStore
 from atelier.store.db import make_engine
@@ -33,8 +35,8 @@ LABELS_FR = (
     "Objectifs",
     "Description",
     "Pilote",
-    "Partenaires",
-    "Publics cibles",
+    "Partenaires impliqués",
+    "Cibles",
     "Moyens financiers et humains",
     "Indicateurs de réussite",
 )
@@ -43,8 +45,8 @@ LABELS_EN = (
     "Objectives",
     "Description",
     "Lead",
-    "Partners",
-    "Target audiences",
+    "Partners involved",
+    "Targets",
     "Financial and human means",
     "Success indicators",
 )
@@ -64,7 +66,6 @@ SECOND_SHEET_NAME = "Bus numérique"
 REMARKS = {"for": "Très utile pour les seniors", "against": "Coût élevé", "suggestion": "Mutualiser avec la CAF"}
 CLOSING = {"feeling": "Motivée et confiante", "learning": "Le rôle des autres structures"}
 NEXT_STEPS = "Rédiger les fiches avant le 15 décembre"
-MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 
 
 @dataclass
@@ -193,6 +194,10 @@ def docx_footer(data: bytes) -> str:
     return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).sections[0].footer.paragraphs)
 
 
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
 def docx_text(data: bytes) -> str:
     doc = docx.Document(io.BytesIO(data))
     cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
@@ -206,21 +211,24 @@ async def test_sheets_odt_and_docx_hold_the_eight_fields_and_their_text(shared_s
     for name, read, media in (
         ("sheets.odt", odt_text, "application/vnd.oasis.opendocument.text"),
         ("sheets.docx", docx_text, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("sheets.pdf", pdf_text, "application/pdf"),
     ):
         response = await download(shared_server.url, played.code, name, played.facilitator)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == media
         assert response.headers["content-disposition"] == f'attachment; filename="atelier-{played.code}-{name}"'
-        text = read(response.content)
+        # Compared as words: a PDF wraps a label or a line of text where its column ends.
+        text = " ".join(read(response.content).split())
         for label in LABELS_FR:
             assert label in text, (name, label)
         for value in SHEET_TEXT.values():
-            assert value in text, (name, value)
+            assert " ".join(value.split()) in text, (name, value)
         assert SECOND_SHEET_NAME in text
         for remark in REMARKS.values():
             assert remark in text
         assert "Des permanences en mairie" in text  # a source note of the group's sheet
-        footer = odt_footer(response.content) if name == "sheets.odt" else docx_footer(response.content)
+        footers = {"sheets.odt": odt_footer, "sheets.docx": docx_footer, "sheets.pdf": pdf_text}
+        footer = " ".join(footers[name](response.content).split())
         assert "Généré par Atelier" in footer and "D'après le guide" in footer
 
 
@@ -255,22 +263,24 @@ async def test_notes_csv_opens_in_a_french_spreadsheet_and_runs_no_formula(share
     rows = csv_rows(response.content)
     header, body = rows[0], rows[1:]
     assert header == [
-        "id", "texte", "couleur", "phase", "question", "auteur", "pour", "groupe", "votes", "présentée", "créée le"
+        "phase", "question", "texte", "couleur", "groupe", "gommettes", "auteur", "pour", "présentée", "créée le", "id"
     ]
     assert len(body) == len(played.state["notes"])
-    by_text = {row[1]: row for row in body}
+    by_text = {row[2]: row for row in body}
     for text in FORMULA_NOTES:
         assert f"'{text}" in by_text, f"{text!r} not neutralised"
     for row in body:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     mixed = by_text[MIXED_NOTE]  # the ; and the newline survived inside one quoted cell
-    assert mixed[2] == "bleu" and mixed[3] == "Divergence" and mixed[8] == "3" and mixed[9] == "oui"
-    assert re.fullmatch(rf"\d{{1,2}} ({MONTHS}) \d{{4}} à \d{{2}}:\d{{2}}", mixed[10]), mixed[10]
-    assert by_text["Des permanences en mairie"][7] == "Permanences"
+    assert mixed[3] == "bleu" and mixed[0] == "Divergence" and mixed[5] == "3" and mixed[8] == "oui"
+    # ISO 8601, which a spreadsheet reads as a date-time (sortable) whatever its locale.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", mixed[9]), mixed[9]
+    assert mixed[10] in played.state["notes"]
+    assert by_text["Des permanences en mairie"][4] == "Permanences"
     # The board is anonymous (the default): exports keep the promise made to participants.
-    assert {row[5] for row in body} == {""}
-    assert by_text["'=SUM(A1)"][4] == "Qui passe à côté des accompagnements ?"
+    assert {row[6] for row in body} == {"Anonyme"}
+    assert by_text["'=SUM(A1)"][1] == "Qui passe à côté des accompagnements ?"
 
 
 async def test_notes_xlsx_holds_the_same_cells(shared_server: Any, played: Played) -> None:
@@ -279,11 +289,20 @@ async def test_notes_xlsx_holds_the_same_cells(shared_server: Any, played: Playe
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    cells = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
-    assert cells == rows
+
+    def shown(value: object) -> str:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return "" if value is None else str(value)
+
+    cells = [[shown(c.value) for c in row] for row in sheet.iter_rows()]
+    # The same cells, but typed: text stays text without the CSV's apostrophe, dates are dates.
+    unguarded = [[c[1:] if c.startswith("'") else c for c in row] for row in rows]
+    assert cells == unguarded
     assert all(c.font.bold for c in sheet[1])
     for row in sheet.iter_rows(min_row=2):
-        assert row[1].data_type == "s"  # a text, never a formula
+        assert row[2].data_type == "s"  # a text, never a formula
+        assert isinstance(row[9].value, datetime)
 
 
 # --- the report -----------------------------------------------------------------------------------
@@ -296,17 +315,19 @@ async def test_report_md_tells_the_whole_workshop(shared_server: Any, played: Pl
     assert "Atelier « aller vers »" in text
     started = played.state["board"]["phase_log"][0]["started_ms"]
     moment = datetime.fromtimestamp(started / 1000, tz=UTC)
-    held = format_datetime(moment, "d MMMM y 'à' HH:mm", tzinfo=ZoneInfo("Europe/Paris"), locale="fr_FR")
+    paris = moment.astimezone(ZoneInfo("Europe/Paris"))
+    day = "d'er'" if paris.day == 1 else "d"  # « 1er décembre »
+    held = format_datetime(moment, f"{day} MMMM y 'à' HH:mm", tzinfo=ZoneInfo("Europe/Paris"), locale="fr_FR")
     assert f"Atelier du {held}" in text
     assert "Aller vers les publics et les amener jusqu'aux accompagnements" in text  # the axis
     assert "phase sautée" in text and "en cours" in text  # presentation skipped, conclusion running
     assert "Qui passe à côté des accompagnements ?" in text
     assert "Des ateliers au marché" in text
-    assert "- \\=SUM(A1)" in text  # escaped: a list item's text, not a setext heading
-    assert "(3 gommette(s), bleu, présentée)" in text  # the mixed note's dots
-    assert "Permanences — 2 gommette(s), 2 post-it(s)" in text
+    assert "- =SUM(A1)" in text  # no escaping CommonMark does not need
+    assert "(3 gommettes, présentée)" in text  # the mixed note's dots
+    assert "Permanences — 2 gommettes, 2 post-its" in text
     # Ranked by dots, not by the order they were retained in (the group was retained first).
-    assert text.index("1\\. Un bus; numérique") < text.index("2\\. Permanences — 2 gommette(s)")
+    assert text.index("| 1 | Un bus; numérique itinérant") < text.index("| 2 | Permanences | 2 |")
     for label in LABELS_FR:
         assert f"**{label}**" in text
     assert "Toucher les publics éloignés" in text
@@ -329,12 +350,11 @@ async def test_report_odt_and_printable_html(shared_server: Any, played: Played)
     assert page.headers["content-disposition"] == f'inline; filename="atelier-{played.code}-report.html"'
     assert "script-src 'self'" in page.headers["content-security-policy"]
     html = page.text
-    assert '<link rel="stylesheet" href="/static/css/print-report.css">' in html
-    assert "<script" not in html and "style=" not in html and "<style" not in html
+    # Self-contained (its stylesheet inside, allowed by its hash in the CSP), A4 when printed.
+    assert "<link" not in html and html.count("<style>") == 1 and "size: A4" in html
+    assert style_hash() in page.headers["content-security-policy"]
+    assert "<script" not in html and "style=" not in html
     assert "itinérant « é à ç »" in html and "Un bus; numérique<br>" in html
-    async with httpx.AsyncClient(base_url=shared_server.url) as http:
-        css = await http.get("/static/css/print-report.css")
-    assert css.status_code == 200 and "@media print" in css.text
 
 
 # --- authorisation ----------------------------------------------------------------------------------
@@ -497,16 +517,16 @@ async def test_a_programme_exports_every_sheet_grouped_by_workshop(shared_server
         base = f"/api/programmes/{programme['programme_id']}/export"
         md = await http.get(f"{base}/sheets.md", headers=auth(programme["token"]))
         assert md.status_code == 200, md.text
-        assert md.headers["content-disposition"] == 'attachment; filename="atelier-programme-sheets.md"'
+        assert md.headers["content-disposition"] == 'attachment; filename="atelier-feuille-de-route-2026-sheets.md"'
         text = md.text
         first_at = text.index("Atelier 1 — Atelier « aller vers »")
         second_at = text.index("Atelier 2 — Atelier former")
         assert first_at < text.index("Permanences itinérantes") < second_at < text.index("Formation des agents")
         assert "Aller vers les publics" in text and "Former les professionnels" in text  # each workshop's axis
-        for name, read in (("sheets.odt", odt_text), ("sheets.docx", docx_text)):
+        for name, read in (("sheets.odt", odt_text), ("sheets.docx", docx_text), ("sheets.pdf", pdf_text)):
             response = await http.get(f"{base}/{name}", headers=auth(programme["token"]))
             assert response.status_code == 200
-            content = read(response.content)
+            content = " ".join(read(response.content).split())
             assert "Permanences itinérantes" in content and "Formation des agents" in content
             assert all(label in content for label in LABELS_FR)
 

@@ -99,20 +99,25 @@ def test_report_md_holds_every_part_of_the_workshop() -> None:
     assert "Diagnostic 2025 : 18 % des habitants sans accès." in text
     assert "| Présentation | 10 | — | phase sautée |" in text
     assert "- Qui passe à côté des accompagnements ?\n- Comment aller vers les publics ?" in text
-    assert "- Un bus; numérique\\\n  itinérant « é à ç »\\\n  (3 gommette(s), bleu, présentée)" in text
-    assert "(1 gommette(s), jaune)" in text
-    assert "- Permanences — 2 gommette(s), 2 post-it(s)" in text
+    # A line break is a hard break (two spaces); a note says only what happened to it, never "(s)".
+    assert "- Un bus; numérique  \n  itinérant « é à ç »  \n  (3 gommettes, présentée)" in text
+    assert "- =SUM(A1)  \n  (1 gommette)" in text and "0 gommette" not in text and "(s)" not in text
+    assert "bleu" not in text  # the colour is a tool of the wall, left to the spreadsheet
+    assert "- Permanences — 2 gommettes, 2 post-its" in text
     assert "groupe « Permanences »" in text
-    assert text.index("1\\. Un bus; numérique") < text.index("2\\. Permanences — 2 gommette(s)")
+    # Ranked by dots, in a table rather than a bulleted numbered list.
+    assert "| Rang | Solution | Gommettes |" in text and "• 1." not in text
+    assert text.index("| 1 | Un bus; numérique itinérant « é à ç » | 3 |") < text.index("| 2 | Permanences | 2 |")
     assert "### Fiche action 1 : Bus numérique" in text and "### Fiche action 2 : Permanences itinérantes" in text
-    assert "**Indicateurs de réussite**\n\n\\=100 personnes reçues" in text
+    assert "**Indicateurs de réussite**\n\n=100 personnes reçues" in text
+    assert "Atelier « aller vers » — 28 novembre 2025 — code ABCDEF" in text  # each sheet's origin
     assert "##### Pour\n\n- Très utile pour les seniors" in text
     assert "##### Contre\n\n- Coût élevé" in text
     assert "##### Suggestions d'amélioration\n\n- Mutualiser avec la CAF" in text
     assert "### Ressenti" in text and "- Motivée — Awa\n- Content — Jean" in text
     assert "- Les autres structures — Léa" in text
     assert "## Prochaines étapes\n\nRédiger les fiches avant le 15 décembre" in text
-    assert "4 participant(s)" in text and "- CCAS ou CIAS : 2\n- Commune ou intercommunalité : 1" in text
+    assert "4 participants" in text and "- CCAS ou CIAS : 2\n- Commune ou intercommunalité : 1" in text
     guide = f"*{GUIDE_FR} — Conseils méthodologiques — Ateliers de co-construction (ANCT, mars 2024)*"
     assert text.rstrip().endswith(guide)
 
@@ -122,7 +127,7 @@ def test_anonymity_holds_in_the_report() -> None:
     assert "par Léa" not in hidden and "par Awa" not in hidden and "par Jean" not in hidden
     assert "par Claire, pour Mme Martin" in hidden  # a facilitator's own note is never anonymous
     shown = report_md(workshop(anonymous=False).state, "fr", 0).decode()
-    assert "bleu, par Léa, présentée" in shown and "par Claire, pour Mme Martin" in shown
+    assert "(3 gommettes, par Léa, présentée)" in shown and "par Claire, pour Mme Martin" in shown
     closing = report_md(workshop(anonymous_closing=True).state, "fr", 0).decode()
     assert "- Motivée\n- Content" in closing and "Awa" not in closing
 
@@ -144,12 +149,13 @@ def test_user_text_never_becomes_markup() -> None:
     w.note(FAC, "<script>alert(1)</script> [clic](javascript:alert(1)) **gras**")
     w.note(FAC, "# Titre\n===")
     md = report_md(w.state, "fr", w.now).decode()
-    assert "\\<script\\>alert(1)\\</script\\> \\[clic\\](javascript:alert(1)) \\*\\*gras\\*\\*" in md
-    assert "\\# Titre\\\n  \\===" in md
+    assert "\\<script>alert(1)\\</script> \\[clic](javascript:alert(1)) \\*\\*gras\\*\\*" in md
+    assert "\\# Titre  \n  \\===" in md
     page = report_html(w.state, "fr", w.now).decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
-    assert "style=" not in page and "<style" not in page
-    assert '<link rel="stylesheet" href="/static/css/print-report.css">' in page
+    # Self-contained: its one stylesheet inside, A4 pages; no inline style attribute anywhere.
+    assert "style=" not in page and page.count("<style>") == 1 and "<link" not in page
+    assert "size: A4" in page and 'counter(page) " / " counter(pages)' in page
     assert '<html lang="fr">' in page
 
 
@@ -162,7 +168,7 @@ def test_report_odt_opens_and_credits_the_guide() -> None:
         assert expected in text
     assert all(label in text for label in SHEET_LABELS["fr"].values())
     footer = odt_footer(data)
-    assert footer.startswith("Généré par Atelier\n") and GUIDE_FR in footer
+    assert footer.startswith("page 1 / 1\nGénéré par Atelier\n") and GUIDE_FR in footer
     odf = OdfDocument(io.BytesIO(data))
     assert odf.get_language() == "fr-FR"
     # Headings are not numbered (the template's outline numbering is switched off).
@@ -173,8 +179,8 @@ def test_report_odt_opens_and_credits_the_guide() -> None:
 
 def test_a_board_without_an_axis_credits_only_the_tool() -> None:
     w = workshop(axis=None)
-    assert odt_footer(sheets_odt(w.state, "fr", w.now)) == "Généré par Atelier"
-    assert docx_parts(sheets_docx(w.state, "fr", w.now))[2] == "Généré par Atelier"
+    assert odt_footer(sheets_odt(w.state, "fr", w.now)) == "page 1 / 1\nGénéré par Atelier"
+    assert docx_parts(sheets_docx(w.state, "fr", w.now))[2] == "page 1 / 1\nGénéré par Atelier"
     assert "D'après le guide" not in report_md(w.state, "fr", w.now).decode()
 
 
@@ -209,14 +215,14 @@ def test_sheets_docx_has_a_table_of_the_eight_labelled_fields_per_sheet() -> Non
         "Objectifs": "Toucher les publics éloignés",
         "Description": "Une permanence par semaine\ndans chaque commune",
         "Pilote": "CCAS",
-        "Partenaires": "Médiathèque ; France Services",
-        "Publics cibles": "Seniors isolés",
+        "Partenaires impliqués": "Médiathèque ; France Services",
+        "Cibles": "Seniors isolés",
         "Moyens financiers et humains": "2 ETP, 15 000 €",
         "Indicateurs de réussite": "=100 personnes reçues",
     }
     assert "Un numéro vert" in text  # a note linked to the sheet after it was retained
     assert "Mutualiser avec la CAF" in text
-    assert footer.startswith("Généré par Atelier\n") and GUIDE_FR in footer
+    assert footer.startswith("page 1 / 1\nGénéré par Atelier\n") and GUIDE_FR in footer  # fields, filled in by Word
 
 
 def test_sheets_odt_and_md_in_english() -> None:
@@ -249,7 +255,7 @@ def test_a_programme_groups_sheets_by_workshop() -> None:
         "Fiche action 2 : Permanences itinérantes",
         "## Atelier 2 — Atelier former",
         "Axe de travail : Former les professionnels",
-        "Fiche action 1 : Former les agents d'accueil",
+        "Fiche action 3 : Former les agents d'accueil",  # one numbering throughout the programme
         "Département",
     ]
     positions = [md.index(part) for part in order]

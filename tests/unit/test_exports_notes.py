@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -29,15 +30,25 @@ def parse_csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
 
+# Columns: phase, question, text, colour, group, dots, author, for, presented, created, id.
+PHASE, QUESTION, TEXT, COLOUR, GROUP, DOTS, AUTHOR, FOR, PRESENTED, CREATED, ID = range(11)
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return neutralise(value) if isinstance(value, str) else str(value)
+
+
 def test_csv_is_utf8_with_bom_semicolons_and_crlf_and_round_trips() -> None:
     w = workshop()
     data = notes_csv(w.state, "fr", w.now)
     parsed = parse_csv(data)
     assert parsed[0] == list(HEADERS["fr"])
-    assert parsed[1:] == [[str(cell) for cell in row] for row in rows(w.state, "fr")]
+    assert parsed[1:] == [[_csv_cell(cell) for cell in row] for row in rows(w.state, "fr")]
     # Every record ends with CRLF; the newline inside the mixed note stays inside its quoted cell.
     assert data.decode("utf-8").count("\r\n") == len(parsed)
-    texts = [row[1] for row in parsed[1:]]
+    texts = [row[TEXT] for row in parsed[1:]]
     assert MIXED_NOTE in texts
     assert [t for t in texts if t.startswith("'")] == ["'" + t for t in FORMULA_NOTES]
 
@@ -48,51 +59,53 @@ def test_csv_never_starts_a_cell_with_a_formula_character() -> None:
     for row in parse_csv(notes_csv(w.state, "fr", w.now))[1:]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
-    assert any(row[7] == "'=cmd|' /C calc'!A0" for row in parse_csv(notes_csv(w.state, "fr", w.now)))
+    assert any(row[GROUP] == "'=cmd|' /C calc'!A0" for row in parse_csv(notes_csv(w.state, "fr", w.now)))
 
 
 def test_notes_written_anonymously_keep_their_author_hidden() -> None:
-    hidden = {row[1]: row for row in parse_csv(notes_csv(workshop().state, "fr", 0))[1:]}
-    assert {row[5] for text, row in hidden.items() if text != "Un numéro vert"} == {""}
+    hidden = {row[TEXT]: row for row in parse_csv(notes_csv(workshop().state, "fr", 0))[1:]}
+    assert {row[AUTHOR] for text, row in hidden.items() if text != "Un numéro vert"} == {"Anonyme"}
     # A facilitator's note is never anonymous, on the board or in the export; "for" is shown as on the board.
-    assert hidden["Un numéro vert"][5:7] == ["Claire", "Mme Martin"]
-    shown = {row[1]: row for row in parse_csv(notes_csv(workshop(anonymous=False).state, "fr", 0))[1:]}
-    assert shown[MIXED_NOTE][5] == "Léa"
+    assert hidden["Un numéro vert"][AUTHOR : FOR + 1] == ["Claire", "Mme Martin"]
+    shown = {row[TEXT]: row for row in parse_csv(notes_csv(workshop(anonymous=False).state, "fr", 0))[1:]}
+    assert shown[MIXED_NOTE][AUTHOR] == "Léa"
+    english = {row[TEXT]: row for row in parse_csv(notes_csv(workshop().state, "en", 0))[1:]}
+    assert english[MIXED_NOTE][AUTHOR] == "Anonymous"
 
 
 def test_lifting_anonymity_later_names_the_authors_in_the_export_too() -> None:
     w = workshop()
     w.do(FAC, "board.configure", {"settings": {"anonymous": False}})
-    rows_ = {row[1]: row for row in parse_csv(notes_csv(w.state, "fr", 0))[1:]}
-    assert rows_[MIXED_NOTE][5] == "Léa" and rows_["'=SUM(A1)"][5] == "Jean"
+    rows_ = {row[TEXT]: row for row in parse_csv(notes_csv(w.state, "fr", 0))[1:]}
+    assert rows_[MIXED_NOTE][AUTHOR] == "Léa" and rows_["'=SUM(A1)"][AUTHOR] == "Jean"
 
 
-def test_columns_hold_translated_values_and_a_french_date() -> None:
+def test_columns_hold_translated_values_and_a_paris_date_time() -> None:
     w = workshop()
-    by_text = {row[1]: row for row in parse_csv(notes_csv(w.state, "fr", w.now))[1:]}
+    by_text = {row[TEXT]: row for row in parse_csv(notes_csv(w.state, "fr", w.now))[1:]}
     mixed = by_text[MIXED_NOTE]
-    assert mixed[2:4] == ["bleu", "Divergence"]
-    assert mixed[4] == "Comment aller vers les publics ?"
-    assert mixed[8:10] == ["3", "oui"]
-    assert by_text["Des permanences en mairie"][7] == "Permanences"
-    assert by_text["'=SUM(A1)"][10] == "28 novembre 2025 à 15:44"
+    assert [mixed[PHASE], mixed[COLOUR]] == ["Divergence", "bleu"]
+    assert mixed[QUESTION] == "Comment aller vers les publics ?"
+    assert [mixed[DOTS], mixed[PRESENTED]] == ["3", "oui"]
+    assert by_text["Des permanences en mairie"][GROUP] == "Permanences"
+    assert by_text["'=SUM(A1)"][CREATED] == "2025-11-28 15:44"  # 14:44 UTC, in Paris time
     english = parse_csv(notes_csv(w.state, "en", w.now))
     assert english[0] == list(HEADERS["en"])
-    assert {row[1]: row for row in english[1:]}[MIXED_NOTE][2:4] == ["blue", "Divergence"]
-    assert {row[1]: row for row in english[1:]}["'=SUM(A1)"][10] == "November 28, 2025 at 3:44\u202fPM"
+    assert {row[TEXT]: row for row in english[1:]}[MIXED_NOTE][COLOUR] == "blue"
 
 
-def test_xlsx_holds_the_csv_cells_as_typed_cells() -> None:
+def test_xlsx_holds_the_csv_cells_as_typed_cells_without_the_apostrophe() -> None:
     w = workshop()
     book = openpyxl.load_workbook(io.BytesIO(notes_xlsx(w.state, "fr", w.now)))
     sheet = book.active
     assert sheet.title == "Post-its"
-    cells = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
+    cells = [[_csv_cell(c.value) if c.value is not None else "" for c in row] for row in sheet.iter_rows()]
     assert cells == parse_csv(notes_csv(w.state, "fr", w.now))
     assert all(cell.font.bold for cell in sheet[1])
     for row in sheet.iter_rows(min_row=2):
-        assert row[1].data_type == "s"  # neutralised and stored as text, never as a formula
-        assert isinstance(row[8].value, int)  # votes stay numbers a spreadsheet can sum
+        assert row[TEXT].data_type == "s" and not row[TEXT].value.startswith("'")  # text, never a formula
+        assert isinstance(row[DOTS].value, int)  # dots stay numbers a spreadsheet can sum
+        assert isinstance(row[CREATED].value, datetime)  # a date-time a spreadsheet can sort
     assert sheet.freeze_panes == "A2"
 
 
@@ -101,4 +114,4 @@ def test_characters_xml_cannot_hold_are_dropped_rather_than_failing_the_export()
     # Group titles are not cleaned on input like note texts: a stray control character can reach them.
     w.do(FAC, "group.create", {"title": "Bel\x07le idée", "note_ids": [next(iter(w.state.notes))]})
     sheet = openpyxl.load_workbook(io.BytesIO(notes_xlsx(w.state, "fr", w.now))).active
-    assert "Belle idée" in [row[7].value for row in sheet.iter_rows(min_row=2)]
+    assert "Belle idée" in [row[GROUP].value for row in sheet.iter_rows(min_row=2)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -156,4 +158,11 @@ async def export_programme(
     states = [_copy((await svc.boards.current(board_id)).state) for board_id in found.board_ids]
     lang = export_language(request, states[0].language)
     body = await asyncio.to_thread(export.write, found.title, states, lang, svc.boards.clock.now_ms())
-    return _file(body, export.media_type, f"atelier-programme-{name}")
+    return _file(body, export.media_type, f"atelier-{slug(found.title)}-{name}")
+
+
+def slug(title: str) -> str:
+    """The programme's title as a file name: ASCII letters and digits, dashes between words."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    return "-".join(words)[:60].strip("-") or "programme"

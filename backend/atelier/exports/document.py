@@ -37,6 +37,14 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
+def column_shares(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...] | list[tuple[str, ...]]) -> list[float]:
+    """Each column's share of a table's width, in proportion to its longest text but capped, so one long
+    note does not take it all and a rank or a number of minutes gets a narrow column. Shares add to 1."""
+    longest = [max(len(v) for v in column) for column in zip(header, *rows, strict=True)]
+    weights = [min(max(n, 6), 40) for n in longest]
+    return [w / sum(weights) for w in weights]
+
+
 @dataclass(frozen=True)
 class Fields:
     """Labelled texts, such as the eight fields of an action sheet."""
@@ -58,6 +66,11 @@ class Document:
     lang: str
     blocks: list[Block] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
+    # Repeated at the top of every page of the paged formats: what the document is and where from.
+    header: str = ""
+    # The metadata every format writes: when it was made (the request's time, not a template's).
+    created_ms: int = 0
+    subject: str = ""
 
     def add(self, *blocks: Block) -> Document:
         self.blocks.extend(blocks)

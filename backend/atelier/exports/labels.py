@@ -27,8 +27,8 @@ SHEET_LABELS = {
         "objectives": "Objectifs",
         "description": "Description",
         "lead": "Pilote",
-        "partners": "Partenaires",
-        "targets": "Publics cibles",
+        "partners": "Partenaires impliqués",
+        "targets": "Cibles",
         "means": "Moyens financiers et humains",
         "indicators": "Indicateurs de réussite",
     },
@@ -37,8 +37,8 @@ SHEET_LABELS = {
         "objectives": "Objectives",
         "description": "Description",
         "lead": "Lead",
-        "partners": "Partners",
-        "targets": "Target audiences",
+        "partners": "Partners involved",
+        "targets": "Targets",
         "means": "Financial and human means",
         "indicators": "Success indicators",
     },
@@ -86,6 +86,8 @@ REMARK_KINDS = {
     "en": {"for": "For", "against": "Against", "suggestion": "Suggestions for improvement"},
 }
 
+ANONYMOUS = {"fr": "Anonyme", "en": "Anonymous"}
+
 WORDS = {
     "fr": {
         "report": "Compte rendu d'atelier",
@@ -110,20 +112,25 @@ WORDS = {
         "questions": "Questions posées",
         "notes": "Post-its",
         "no_notes": "Aucun post-it.",
-        "votes": "{count} gommette(s)",
+        "votes": {"one": "{count} gommette", "other": "{count} gommettes"},
+        "note_count": {"one": "{count} post-it", "other": "{count} post-its"},
         "by": "par {name}",
         "for": "pour {name}",
         "presented": "présentée",
         "groups": "Regroupements",
         "no_groups": "Aucun regroupement.",
         "group": "groupe « {title} »",
-        "group_line": "{title} — {votes} gommette(s), {count} post-it(s)",
+        "group_line": "{title} — {votes}, {notes}",
         "yes": "oui",
         "no": "non",
         "solutions": "Solutions retenues",
         "no_solutions": "Aucune solution retenue.",
-        "solution_line": "{rank}. {title} — {count} gommette(s)",
+        "rank": "Rang",
+        "solution": "Solution",
+        "dots": "Gommettes",
         "sheet": "Fiche action {rank} : {title}",
+        "origin_code": "code {code}",
+        "page": "page {page} / {pages}",
         "to_complete": "(à compléter)",
         "sources": "Post-its d'origine",
         "remarks": "Remarques du partage",
@@ -134,7 +141,7 @@ WORDS = {
         "no_next_steps": "Non renseignées.",
         "organisations": "Structures représentées",
         "no_organisations": "Aucune structure indiquée.",
-        "participants": "{count} participant(s)",
+        "participants": {"one": "{count} participant", "other": "{count} participants"},
         "organisation_count": "{name} : {count}",
         "no_sheets": "Aucune fiche action.",
     },
@@ -161,20 +168,25 @@ WORDS = {
         "questions": "Questions asked",
         "notes": "Notes",
         "no_notes": "No notes.",
-        "votes": "{count} dot(s)",
+        "votes": {"one": "{count} dot", "other": "{count} dots"},
+        "note_count": {"one": "{count} note", "other": "{count} notes"},
         "by": "by {name}",
         "for": "for {name}",
         "presented": "presented",
         "groups": "Groups",
         "no_groups": "No groups.",
         "group": "group “{title}”",
-        "group_line": "{title} — {votes} dot(s), {count} note(s)",
+        "group_line": "{title} — {votes}, {notes}",
         "yes": "yes",
         "no": "no",
         "solutions": "Retained solutions",
         "no_solutions": "No solution retained.",
-        "solution_line": "{rank}. {title} — {count} dot(s)",
+        "rank": "Rank",
+        "solution": "Solution",
+        "dots": "Dots",
         "sheet": "Action sheet {rank}: {title}",
+        "origin_code": "code {code}",
+        "page": "page {page} / {pages}",
         "to_complete": "(to be completed)",
         "sources": "Source notes",
         "remarks": "Remarks from the sharing",
@@ -185,11 +197,18 @@ WORDS = {
         "no_next_steps": "Not given.",
         "organisations": "Organisations represented",
         "no_organisations": "No organisation given.",
-        "participants": "{count} participant(s)",
+        "participants": {"one": "{count} participant", "other": "{count} participants"},
         "organisation_count": "{name}: {count}",
         "no_sheets": "No action sheets.",
     },
 }
+
+
+def page_parts(lang: str) -> tuple[str, str, str]:
+    """« page N / M » cut around its two numbers, for writers that fill them in as fields."""
+    before, _, rest = word(lang, "page", page="{page}", pages="{pages}").partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    return before, middle, after
 
 
 def lang_of(lang: str | None) -> str:
@@ -197,7 +216,14 @@ def lang_of(lang: str | None) -> str:
 
 
 def word(lang: str, key: str, **params: object) -> str:
-    return WORDS[lang_of(lang)][key].format(**params)
+    """A phrase of the catalogue; one that varies with a number takes the plural form `count` asks for
+    in that language (babel's CLDR rules: in French 0 and 1 are singular), never "(s)"."""
+    entry = WORDS[lang_of(lang)][key]
+    if isinstance(entry, dict):
+        count = params.get("count", 0)
+        entry = entry.get(_locale(lang_of(lang)).plural_form(count if isinstance(count, int | float) else 0))
+        entry = entry or WORDS[lang_of(lang)][key]["other"]
+    return entry.format(**params)
 
 
 @cache
@@ -209,12 +235,18 @@ def _zone(name: str) -> tzinfo:
 
 
 @cache
-def _pattern(lang: str) -> str:
-    """The locale's long date and short time, joined the way one says it: « 28 novembre 2026 à 14:05 »."""
+def _pattern(lang: str, first: bool, time: bool = True) -> str:
+    """The locale's long date (and short time), joined the way one says it: « 28 novembre 2026 à 14:05 ».
+
+    French writes the first day of a month as an ordinal, « 1er décembre »: CLDR's long date has no
+    ordinal day, so the rule is added here, for that day only."""
     locale = _locale(lang)
     date = locale.date_formats["long"].pattern
-    time = locale.time_formats["short"].pattern
-    return f"{date} '{_AT[lang]}' {time}"
+    if first and lang == "fr":
+        date = date.replace("d ", "d'er' ", 1)
+    if not time:
+        return date
+    return f"{date} '{_AT[lang]}' {locale.time_formats['short'].pattern}"
 
 
 @cache
@@ -222,10 +254,33 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(_LOCALES[lang])
 
 
-def date_text(ms: int, lang: str, tz: str = DEFAULT_TIMEZONE) -> str:
+def local_time(ms: int, tz: str = DEFAULT_TIMEZONE) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone(_zone(tz))
+
+
+def date_text(ms: int, lang: str, tz: str = DEFAULT_TIMEZONE, *, time: bool = True) -> str:
     lang = lang_of(lang)
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return format_datetime(moment, _pattern(lang), tzinfo=_zone(tz), locale=_locale(lang))
+    moment = local_time(ms, tz)
+    pattern = _pattern(lang, moment.day == 1, time)
+    return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=_locale(lang))
+
+
+def held_ms(state: BoardState) -> int | None:
+    """When the workshop took place: its first phase started, else its first note was written."""
+    if state.phase_log:
+        return state.phase_log[0]["started_ms"]
+    first = min((n.created_ms for n in state.notes.values()), default=None)
+    return first
+
+
+def origin(state: BoardState, lang: str) -> str:
+    """One line naming the workshop a sheet or a page comes from: title, date and code."""
+    parts = [state.title]
+    held = held_ms(state)
+    if held is not None:
+        parts.append(date_text(held, lang, time=False))
+    parts.append(word(lang, "origin_code", code=state.code))
+    return " — ".join(parts)
 
 
 def phase_name(phase: str, lang: str) -> str:
@@ -260,6 +315,19 @@ def credits(state: BoardState, lang: str) -> list[str]:
         # The templates write the guide's title in Markdown italics; documents show it plain.
         lines.append(_EMPHASIS.sub("", source.get(lang_of(lang))))
     return lines
+
+
+def author_name(state: BoardState, item: object, lang: str | None = None) -> str:
+    """The author of a note, an answer or a remark as an export may show it: "" (or "Anonyme" when
+    `lang` is given) when written anonymously. Every export asks here, so one rule decides it.
+
+    The anonymity promised to participants holds in what facilitators export too: an item keeps its
+    author hidden if it was written anonymously (a facilitator's own notes never are)."""
+    hidden = bool(getattr(item, "anonymous", False))
+    name = "" if hidden else participant_name(state, getattr(item, "author", None))
+    if not name and lang is not None:
+        return ANONYMOUS[lang_of(lang)]
+    return name
 
 
 def participant_name(state: BoardState, participant_id: str | None) -> str:

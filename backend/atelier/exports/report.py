@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from .. import templates
 from ..domain.model import BoardState, Note, Role
-from . import write_html, write_md, write_odt
+from . import write_html, write_md, write_odt, write_pdf
 from .document import Block, Bullets, Document, Heading, Para, Table
 from .labels import (
-    COLOURS,
     ORGANISATIONS,
-    axis_title,
+    author_name,
     closing_label,
-    credits,
     date_text,
     lang_of,
-    participant_name,
     phase_name,
     word,
 )
-from .sheets import retained, sheet_blocks
+from .sheets import retained, sheet_blocks, workshop_document
 
 
 def _minutes(ms: int) -> str:
@@ -64,20 +61,20 @@ def questions_asked(state: BoardState) -> list[str]:
 
 
 def _note_line(state: BoardState, note: Note, votes: int, lang: str) -> str:
-    details = [word(lang, "votes", count=votes), COLOURS[lang].get(note.color, note.color)]
+    """The note, then on its own line what happened to it; nothing is said of what did not happen
+    (no "0 dots"), and the colour, a tool of the wall, is left to the spreadsheet."""
+    details = [word(lang, "votes", count=votes)] if votes else []
     group = state.groups.get(note.group) if note.group else None
     if group:
         details.append(word(lang, "group", title=group.title))
-    # The anonymity promised to participants holds in what facilitators export too: a note keeps the
-    # author hidden if it was written anonymously (a facilitator's own notes never are).
-    name = "" if note.anonymous else participant_name(state, note.author)
+    name = author_name(state, note)
     if name:
         details.append(word(lang, "by", name=name))
     if note.for_:
         details.append(word(lang, "for", name=note.for_))
     if note.presented:
         details.append(word(lang, "presented"))
-    return f"{note.text}\n({', '.join(details)})"
+    return f"{note.text}\n({', '.join(details)})" if details else note.text
 
 
 def _notes(state: BoardState, lang: str) -> list[Block]:
@@ -104,7 +101,9 @@ def _groups(state: BoardState, lang: str) -> list[Block]:
         return [Heading(1, word(lang, "groups")), Para(word(lang, "no_groups"), muted=True)]
     lines = []
     for group in groups:
-        line = word(lang, "group_line", title=group.title, votes=tallies.get(group.id, 0), count=len(group.note_ids))
+        votes = word(lang, "votes", count=tallies.get(group.id, 0))
+        notes = word(lang, "note_count", count=len(group.note_ids))
+        line = word(lang, "group_line", title=group.title, votes=votes, notes=notes)
         texts = [state.notes[nid].text for nid in group.note_ids if nid in state.notes]
         lines.append("\n".join([line, *(f"· {t}" for t in texts)]))
     return [Heading(1, word(lang, "groups")), Bullets(tuple(lines))]
@@ -115,8 +114,8 @@ def _solutions(state: BoardState, lang: str) -> list[Block]:
     blocks: list[Block] = [Heading(1, word(lang, "solutions"))]
     if not items:
         return [*blocks, Para(word(lang, "no_solutions"), muted=True)]
-    lines = tuple(word(lang, "solution_line", rank=i.rank, title=i.solution.title, count=i.votes) for i in items)
-    blocks.append(Bullets(lines))
+    header = (word(lang, "rank"), word(lang, "solution"), word(lang, "dots"))
+    blocks.append(Table(header, tuple((str(i.rank), i.solution.title, str(i.votes)) for i in items)))
     blocks.append(Heading(1, word(lang, "sheets")))
     for item in items:
         blocks += sheet_blocks(state, item, lang, level=2)
@@ -140,7 +139,7 @@ def _closing(state: BoardState, lang: str) -> list[Block]:
             blocks.append(Para(text, muted=True))
         lines = []
         for answer in answers:
-            name = "" if answer.anonymous else participant_name(state, answer.author)
+            name = author_name(state, answer)
             lines.append(f"{answer.text} — {name}" if name else answer.text)
         blocks.append(Bullets(tuple(lines)))
     return blocks
@@ -163,17 +162,12 @@ def _organisations(state: BoardState, lang: str) -> list[Block]:
 
 def report_document(state: BoardState, lang: str, now_ms: int) -> Document:
     lang = lang_of(lang)
-    doc = Document(f"{word(lang, 'report')} — {state.title}", lang, footer=credits(state, lang))
-    if state.phase_log:
-        doc.add(Para(word(lang, "held", date=date_text(state.phase_log[0]["started_ms"], lang))))
-    doc.add(Para(word(lang, "code", code=state.code)))
+    doc = workshop_document(state, word(lang, "report"), lang, now_ms)
     doc.add(Para(word(lang, "generated", date=date_text(now_ms, lang)), muted=True))
 
-    axis = axis_title(state, lang)
-    if axis or state.goal or state.context or state.links:
+    if state.goal or state.context or state.links:
+        # The axis itself is in the first block; this section says what it is about.
         doc.add(Heading(1, word(lang, "axis")))
-        if axis:
-            doc.add(Para(axis))
         if state.goal:
             doc.add(Heading(2, word(lang, "goal")), Para(state.goal))
         if state.context:
@@ -209,3 +203,7 @@ def report_odt(state: BoardState, lang: str, now_ms: int) -> bytes:
 
 def report_html(state: BoardState, lang: str, now_ms: int) -> bytes:
     return write_html.render(report_document(state, lang, now_ms))
+
+
+def report_pdf(state: BoardState, lang: str, now_ms: int) -> bytes:
+    return write_pdf.render(report_document(state, lang, now_ms))

@@ -1,12 +1,28 @@
-"""The printable HTML writer: a static page with no script and no inline style (the CSP allows neither)."""
+"""The printable HTML writer: a self-contained static page (its stylesheet inside, no script)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from functools import cache
 from html import escape
+from pathlib import Path
 
 from .document import Bullets, Document, Fields, Heading, PageBreak, Para, Table, safe
 
-STYLESHEET = "/static/css/print-report.css"
+STYLESHEET = Path(__file__).with_name("report.css")
+
+
+@cache
+def stylesheet() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+@cache
+def style_hash() -> str:
+    """The CSP source that allows this page's one <style> element and nothing else inline."""
+    digest = hashlib.sha256(stylesheet().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def _text(text: str) -> str:
@@ -23,7 +39,10 @@ def render(doc: Document) -> bytes:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(safe(doc.title))}</title>",
-        f'<link rel="stylesheet" href="{STYLESHEET}">',
+        # Inside the page: a report saved to disk or mailed prints the same as the one opened here.
+        f"<style>{stylesheet()}</style>",
+        '<meta name="generator" content="Atelier">',
+        f'<meta name="description" content="{escape(safe(doc.header or doc.title))}">',
         "</head>",
         '<body class="report">',
         "<main>",
