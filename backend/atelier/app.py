@@ -10,14 +10,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from .api import boards, exports, health, templates, ws
+from .api import boards, exports, health, privacy, templates, ws
 from .api.deps import Services
 from .api.errors import HANDLERS
 from .api.pages import frontend_dir, pages_router
 from .broker import make_broker
-from .clock import Clock, SystemClock
+from .clock import Clock, OffsetClock, SystemClock
 from .hub import Hub, RoomDeps
 from .load import LoadGauge
+from .retention import RetentionSweep
 from .service import BoardService, channel, decode_batch
 from .settings import Settings, get_settings
 from .store import EventStore
@@ -36,7 +37,7 @@ CSP = (
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None, *, run_migrations: bool = True) -> FastAPI:
     settings = settings or get_settings()
-    clock = clock or SystemClock()
+    clock = clock or (OffsetClock(settings.clock_offset_file) if settings.clock_offset_file else SystemClock())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,12 +69,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 pace_seconds=settings.delivery_pace_ms / 1000,
                 busy=gauge.is_busy,
                 observe=service.observe,
+                gone=service.forget,
             )
         )
         app.state.services = Services(settings=settings, boards=service, hub=hub)
+        sweep = RetentionSweep(service, settings)
+        sweep.start()
         try:
             yield
         finally:
+            await sweep.stop()
             await hub.shutdown()
             await gauge.stop()
             await service.close()
@@ -98,6 +103,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
 
     app.include_router(health.router)
     app.include_router(boards.router)
+    app.include_router(privacy.router)
     app.include_router(exports.router)
     app.include_router(templates.router)
     app.include_router(ws.router)

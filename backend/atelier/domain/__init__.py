@@ -1,6 +1,6 @@
 """The pure domain: rules, state and events of a workshop board; no I/O, no asyncio, no framework."""
 
-from . import method  # noqa: F401  (registers the method's commands)
+from . import erasure, method  # noqa: F401  (register their commands)
 from .apply import apply, initial
 from .decide import HANDLERS, create_board, decide, import_board
 from .errors import DomainError
