@@ -35,8 +35,9 @@ LAST_ACTIVITY = (
 )
 # Whether a board is past its erasure date: the one a facilitator chose, else the deployer's retention.
 EXPIRED = (
-    "((board.erase_at_ms IS NOT NULL AND board.erase_at_ms <= :now)"
-    f" OR (board.erase_at_ms IS NULL AND :retention > 0 AND {LAST_ACTIVITY} + :retention <= :now))"
+    "((board.erase_at_ms IS NOT NULL AND board.erase_at_ms <= CAST(:now AS BIGINT))"
+    " OR (board.erase_at_ms IS NULL AND CAST(:retention AS BIGINT) > 0"
+    f" AND {LAST_ACTIVITY} + CAST(:retention AS BIGINT) <= CAST(:now AS BIGINT)))"
 )
 EVERY_BOARD_TABLE = ("snapshot", "credential", "command", "event")  # children first: SQLite checks its keys
 
@@ -100,7 +101,8 @@ async def erase_board(
     condition = EXPIRED if only_if_expired is not None else "1 = 1"
     params = {"h": code_hash(code), "b": board_id, "now": now_ms, "retention": only_if_expired or 0}
     guard = (
-        "INSERT INTO erased_board (code_hash, board_id, erased_ms) SELECT :h, :b, :now"  # noqa: S608
+        "INSERT INTO erased_board (code_hash, board_id, erased_ms)"  # noqa: S608
+        " SELECT CAST(:h AS VARCHAR), CAST(:b AS VARCHAR), CAST(:now AS BIGINT)"
         f" WHERE EXISTS (SELECT 1 FROM board WHERE board.id = :b AND {condition})"
     )
     steps: list[tuple[str, dict[str, Any]]] = [
