@@ -156,7 +156,7 @@ async def test_erasing_a_person_keeps_their_contributions_anonymous(shape: dict[
     seq = await fac.ok("participant.erase", {"id": pid})
     # Their own socket closes (their access went with their data); their token is refused from then on.
     await asyncio.wait_for(part.closed.wait(), 10)
-    assert part.close_code == 4004
+    assert part.close_code == 1008
     async with httpx.AsyncClient(base_url=server.url) as http:
         gone = await http.get(f"/api/boards/{code}", headers={"Authorization": f"Bearer {board['person']['token']}"})
         assert gone.status_code == 401

@@ -11,7 +11,6 @@ everyone but facilitators, and the author's record is only an id with a placehol
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,7 +84,13 @@ def _erase(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[E
             if erasure.matches(e.get("name"))
         ),
     }
-    return [Event("participant.erased", data)]
+    events = [Event("participant.erased", data)]
+    # Access links the person made act as them: they end with their access (links.revoked closes them).
+    for kind in ("projector", "facilitator"):
+        ids = sorted(i for i, link in state.access_links.items() if link["by"] == pid and link["kind"] == kind)
+        if ids:
+            events.append(Event("links.revoked", {"kind": kind, "ids": ids}, restricted=True, public=None))
+    return events
 
 
 @folds("participant.erased")
@@ -108,13 +113,6 @@ def fold_erased(state: BoardState, data: dict[str, Any]) -> None:
     for entry in [*state.queue, *([state.speaker] if state.speaker else [])]:
         if entry["id"] in entries and entry.get("name"):
             entry["name"] = placeholder
-
-
-def erased_participants(events: Iterable[Event]) -> frozenset[str]:
-    """Participants whose sockets close when these events are delivered: their access went with their data."""
-    return frozenset(
-        e.data["participant_id"] for e in events if e.name == "participant.erased" and e.data.get("participant_id")
-    )
 
 
 def redact(value: Any, erasure: Erasure) -> Any:
