@@ -25,6 +25,7 @@ import { mountParticipants } from './views/participants.js';
 import { mountPhaseBar } from './views/phase-bar.js';
 import { mountResults } from './views/results.js';
 import { mountRetention } from './views/retention.js';
+import { mountErasure } from './views/erasure.js';
 import { mountRoomInfo } from './views/room-info.js';
 import { mountTimer } from './views/timer.js';
 import { mountVoteStatus } from './views/vote-status.js';
@@ -91,6 +92,7 @@ function start(code, token) {
   const results = mountResults(byId('results'));
   const method = mountMethodPanel({ top: byId('method-top'), bottom: byId('method-bottom'), code, token, announcer });
   mountRetention(byId('method-bottom').appendChild(document.createElement('section')), { code, token, announcer });
+  const erasure = mountErasure(byId('method-bottom').appendChild(document.createElement('section')), { code, token, announcer });
   onLanguageChange(() => room.update());
   panel.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
 
@@ -102,6 +104,7 @@ function start(code, token) {
       view.update(ctx);
     }
     method.update(ctx);
+    erasure.update(ctx);
   }
 
   const session = startSession({

@@ -162,3 +162,13 @@ export async function readRetention(code, token) {
 export async function chooseRetention(code, token, eraseAtMs) {
   return (await send('PUT', `/api/boards/${encodeURIComponent(code)}/retention`, { token, body: { erase_at_ms: eraseAtMs } })).json();
 }
+
+/**
+ * Erase the whole board now (its facilitator only): every route answers 404 for its code afterwards.
+ * @param {string} code
+ * @param {string} token
+ * @returns {Promise<void>}
+ */
+export async function eraseBoard(code, token) {
+  await send('DELETE', `/api/boards/${encodeURIComponent(code)}`, { token });
+}

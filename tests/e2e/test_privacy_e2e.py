@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.look import axe_violations, screenshot
+from tests.support.client import fetch_state, join_board
 from tests.support.server import ServerProcess
 
 LEGAL = "Mairie de Saint-Exemple\n<script>alert('x')</script> <b>pas du HTML</b>\nHébergeur : exemple"
@@ -118,6 +119,26 @@ async def test_the_notice_is_linked_from_home_and_join_form_and_the_cockpit_show
     assert now["chosen"] is True and now["erase_at_ms"] <= latest
     await cockpit.get_by_test_id("retention").scroll_into_view_if_needed()
     await screenshot(cockpit, "cockpit-retention", "1366x768")
+    # Erase a person from the cockpit: two steps, then their name is gone and their note stays.
+    person = await join_board(noticed.url, created["code"], "Josiane Perrin", "ccas")
+    await expect(cockpit.get_by_test_id("erase-person").locator("option")).to_have_count(2)
+    await cockpit.get_by_test_id("erase-person").select_option(person["participant_id"])
+    await cockpit.get_by_test_id("erase-person-submit").click()
+    await cockpit.get_by_test_id("erase-person-confirm").click()
+    await expect(cockpit.get_by_test_id("erase-person").locator("option", has_text="Josiane")).to_have_count(0)
+    state = (await fetch_state(noticed.url, created["code"], created["facilitator_token"]))["state"]
+    assert state["participants"][person["participant_id"]]["name"] == "Personne effacée"
+    await cockpit.get_by_test_id("erasure").scroll_into_view_if_needed()
+    await screenshot(cockpit, "cockpit-erasure", "1366x768")
     await expect(cockpit.get_by_test_id("export-authors")).not_to_be_checked()
     await expect(cockpit.get_by_label("Sauvegarde complète avec les auteurs", exact=False)).to_have_count(1)
     assert await axe_violations(cockpit) == []
+
+    # And the whole board: confirmed, then the cockpit goes home and the board is gone.
+    await cockpit.get_by_test_id("erase-board").click()
+    await cockpit.get_by_test_id("erase-board-confirm").click()
+    await cockpit.wait_for_url(re.compile(r"/$"))
+    async with httpx.AsyncClient(base_url=noticed.url) as http:
+        gone = await http.get(f"/api/boards/{created['code']}", headers=auth)
+    assert gone.status_code == 404
+
