@@ -667,23 +667,23 @@ class BoardService:
                     created_ms=self.clock.now_ms(),
                     cid=cid,
                 )
+                after = BoardState.from_json(rt.state.to_json())
+                for event in events:
+                    domain.apply(after, event)
                 try:
                     await append_redacting(
                         self.store,
                         append,
                         redact=functools.partial(redact, erasure=who),
                         participant_id=who.participant_id,
+                        snapshot=orjson.dumps(after.to_json()).decode(),
                     )
                 except Conflict:
                     continue
                 stored = [StoredEvent(append.first_seq + i, ev) for i, ev in enumerate(events)]
                 self._fold(rt, stored)
-                await self._publish(board_id, stored)
                 rt.snapshot_seq = rt.seq
-                try:
-                    await self.store.save_snapshot(board_id=board_id, seq=rt.seq, state=rt.state)
-                except Exception:
-                    log.warning("snapshot failed for board %s", board_id)
+                await self._publish(board_id, stored)
                 return rt.seq
         raise DomainError("conflict")
 

@@ -223,16 +223,24 @@ def _redacted(rows: list[tuple[int, str, str | None]], redact: Redactor) -> list
     return updates
 
 
-async def append_redacting(store: EventStore, append: Append, *, redact: Redactor, participant_id: str | None) -> None:
+async def append_redacting(
+    store: EventStore, append: Append, *, redact: Redactor, participant_id: str | None, snapshot: str
+) -> None:
     """The erasure's events appended and, in the same transaction, every earlier event of the board
-    rewritten without the person's data, the board's snapshots dropped (the caller saves a fresh one)
-    and the person's tokens deleted. Conflict if another writer took the seq first."""
+    rewritten without the person's data, the board's snapshots replaced by `snapshot` (the state after
+    the erasure, as JSON, at its last seq: a process that saves an older one later is refused) and the
+    person's tokens deleted. Conflict if another writer took the seq first."""
     rows = group_rows([append])
     board_id = append.board_id
     select_sql = "SELECT seq, data, public FROM event WHERE board_id = :b AND seq < :first ORDER BY seq"
     update_sql = "UPDATE event SET data = :data, public = :public WHERE board_id = :b AND seq = :seq"
+    last = append.first_seq + len(append.events) - 1
     after = [
         ("DELETE FROM snapshot WHERE board_id = :b", {"b": board_id}),
+        (
+            "INSERT INTO snapshot (board_id, seq, state) VALUES (:b, :seq, :state)",
+            {"b": board_id, "seq": last, "state": snapshot},
+        ),
         ("DELETE FROM credential WHERE board_id = :b AND participant_id = :p", {"b": board_id, "p": participant_id}),
     ]
     if store._sqlite is not None:

@@ -189,6 +189,10 @@ INSERT_BOARD = _sqlite_sql(insert(B), BOARD_COLUMNS)
 INSERT_SNAPSHOT = _sqlite_sql(insert(S), SNAPSHOT_COLUMNS)
 PG_GROUP_INSERT = _pg_group_insert()
 CODE_ERASED = _sqlite_sql(select(T.c.code_hash).where(T.c.code_hash == bindparam("h")), ("h",))
+NEWER_SNAPSHOT = _sqlite_sql(
+    select(S.c.seq).where(S.c.board_id == bindparam("board_id"), S.c.seq >= bindparam("seq")),
+    ("board_id", "seq"),
+)
 DELETE_OLDER_SNAPSHOTS = _sqlite_sql(
     delete(S).where(S.c.board_id == bindparam("board_id"), S.c.seq < bindparam("seq")), ("board_id", "seq")
 )
@@ -479,12 +483,17 @@ class EventStore:
 
             def work(conn: sqlite3.Connection) -> None:
                 with transaction(conn):
+                    if conn.execute(NEWER_SNAPSHOT, (board_id, seq)).fetchone():
+                        return  # a newer one is there (e.g. a person's erasure wrote it): keep it
                     conn.execute(DELETE_OLDER_SNAPSHOTS, (board_id, seq))
                     conn.execute(INSERT_SNAPSHOT, (board_id, seq, encoded))
 
             await self._on_writer(work)
             return
         async with self._begin() as conn:
+            newer = select(S.c.seq).where(S.c.board_id == board_id, S.c.seq >= seq).limit(1)
+            if (await conn.execute(newer)).first() is not None:
+                return  # a newer one is there (e.g. a person's erasure wrote it): keep it
             await conn.execute(delete(S).where(S.c.board_id == board_id, S.c.seq < seq))
             await conn.execute(insert(S).values(board_id=board_id, seq=seq, state=encoded))
 
