@@ -10,15 +10,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from .api import boards, exports, health, links, templates, ws
+from .api import boards, exports, health, links, privacy, templates, ws
 from .api.deps import Services
 from .api.errors import HANDLERS
 from .api.pages import frontend_dir, pages_router
 from .broker import make_broker
-from .clock import Clock, SystemClock
+from .clock import Clock, OffsetClock, SystemClock
 from .exports.write_html import style_hash
 from .hub import Hub, RoomDeps
 from .load import LoadGauge
+from .retention import RetentionSweep
 from .service import BoardService, channel, decode_batch
 from .settings import Settings, get_settings
 from .store import EventStore
@@ -38,7 +39,7 @@ CSP = (
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None, *, run_migrations: bool = True) -> FastAPI:
     settings = settings or get_settings()
-    clock = clock or SystemClock()
+    clock = clock or (OffsetClock(settings.clock_offset_file) if settings.clock_offset_file else SystemClock())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -70,12 +71,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 pace_seconds=settings.delivery_pace_ms / 1000,
                 busy=gauge.is_busy,
                 observe=service.observe,
+                gone=service.forget,
             )
         )
         app.state.services = Services(settings=settings, boards=service, hub=hub)
+        sweep = RetentionSweep(service, settings)
+        sweep.start()
         try:
             yield
         finally:
+            await sweep.stop()
             await hub.shutdown()
             await gauge.stop()
             await service.close()
@@ -100,6 +105,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
 
     app.include_router(health.router)
     app.include_router(boards.router)
+    app.include_router(privacy.router)
     app.include_router(links.router)
     app.include_router(exports.router)
     app.include_router(templates.router)

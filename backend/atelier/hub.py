@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import protocol
-from .broker import RESYNC, Broker
+from .broker import ERASED, RESYNC, Broker
 from .domain import Viewer, closes, event_for_others, sees_in_full, sees_restricted
 from .messages import message
 from .presence import BoardPresence, Presence
@@ -24,11 +24,13 @@ CLOSE_SERVICE_RESTART = 1012
 CLOSE_TOO_SLOW = 1013
 CLOSE_POLICY = 1008
 CLOSE_RELOAD = 4001  # the viewer's rights changed: reconnect without last_seq for a fresh state
+CLOSE_GONE = 4004  # the board, or this person's access to it, was erased: do not reconnect
 CLOSE_REASONS = {
     CLOSE_SERVICE_RESTART: "service restart",
     CLOSE_TOO_SLOW: "too slow",
     CLOSE_POLICY: "policy",
     CLOSE_RELOAD: "reload",
+    CLOSE_GONE: "erased",
 }
 # Why a room paces its deliveries: a write to a socket costs about as much as a dozen post-it-sized
 # events in it (mostly the kernel's work), and a delivery writes to every socket of the room, so a
@@ -183,6 +185,8 @@ class RoomDeps:
     # Told of every run of committed events the room delivers (from any process), so that the board
     # service keeps its copy current instead of discovering other processes' writes by conflicting.
     observe: Callable[[str, list[StoredEvent]], None] | None = None
+    # Told when a board was erased (by any process): this process forgets its copy.
+    gone: Callable[[str], None] | None = None
 
 
 class Room:
@@ -246,6 +250,9 @@ class Room:
     async def _take(self, messages: list[bytes]) -> None:
         """Deliver what these broker messages announce, as one run (from several processes' commits,
         they may come out of seq order; a RESYNC among them means some were lost: read the database)."""
+        if ERASED in messages:
+            self.erased()
+            return
         if RESYNC in messages:
             await self.repair()
         stored = [item for raw in messages if raw != RESYNC for item in self.deps.decode(raw)]
@@ -358,6 +365,13 @@ class Room:
                 frame = mine
             frames.append(frame)
         return frames
+
+    def erased(self) -> None:
+        """The board is gone: every socket closes with CLOSE_GONE, and nothing more is delivered."""
+        for client in list(self.clients):
+            client.close_soon(CLOSE_GONE)
+        if self.deps.gone is not None:
+            self.deps.gone(self.board_id)
 
     def _observe(self, run: list[StoredEvent]) -> None:
         """Let this process's copy of the board follow what other processes committed."""

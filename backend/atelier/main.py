@@ -3,6 +3,7 @@
 import logging
 
 from .app import create_app
+from .log_filters import install_log_redaction
 
 
 class _NoTracebackForClientUtf8(logging.Filter):
@@ -20,4 +21,5 @@ class _NoTracebackForClientUtf8(logging.Filter):
 # Here rather than in the CLI: uvicorn imports this module in every worker, after configuring logging.
 logging.getLogger("uvicorn.error").addFilter(_NoTracebackForClientUtf8())
 
+install_log_redaction()
 app = create_app(run_migrations=False)

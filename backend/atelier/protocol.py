@@ -289,6 +289,19 @@ class Spotlight(Strict):
         return self
 
 
+class ParticipantErase(Strict):
+    """Erase a participant's personal data (`id`), and/or a name typed in `for` notes (`for`)."""
+
+    id: Id | None = None
+    for_: Annotated[_text(60) | None, Field(alias="for")] = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> ParticipantErase:
+        if self.id is None and self.for_ is None:
+            raise ValueError("id or for")
+        return self
+
+
 # The commands a client may send over the socket, with the shape of their arguments.
 COMMAND_ARGS: dict[str, type[Strict]] = {
     "note.add": NoteAdd,
@@ -337,6 +350,7 @@ COMMAND_ARGS: dict[str, type[Strict]] = {
     "next_steps.set": NextSteps,
     "participant.done": Done,
     "spotlight.set": Spotlight,
+    "participant.erase": ParticipantErase,
 }
 
 Cid = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 import orjson
 
 from . import domain, templates
-from .broker import Broker
+from .broker import ERASED, Broker
 from .clock import Clock
 from .domain import BoardState, Command, Context, DomainError, Event
+from .domain.erasure import REWRITES_THE_PAST, erasure_for, redact
 from .domain.model import Role
 from .store import Conflict, EventStore, StoredEvent, Unavailable
+from .store.erasure import append_redacting, erase_board
 from .store.repository import Append, hash_token
 from .writer import GroupWriter
 
@@ -407,6 +409,8 @@ class BoardService:
         self._in_flight += 1
         self._idle.clear()
         try:
+            if cmd.name in REWRITES_THE_PAST:
+                return await self._execute_rewriting(board_id, actor_id, cmd, cid)
             # One coroutine per command, not three: this path runs for every command there is.
             rt = self._runtimes.get(board_id)
             if rt is None:
@@ -641,6 +645,69 @@ class BoardService:
             await self._maybe_snapshot(rt)
             return rt.seq
         raise DomainError("conflict")
+
+    async def _execute_rewriting(self, board_id: str, actor_id: str, cmd: Command, cid: str | None) -> int:
+        """A person's erasure: its event and the redaction of the board's past commit together
+        (store/erasure.py), outside the group writer, under the board's lock like every decision here."""
+        rt = await self.runtime(board_id)
+        async with rt.lock:
+            for _ in range(MAX_APPEND_ATTEMPTS):
+                await self.catch_up(rt)
+                if cid is not None:
+                    seq = await self.store.command_seq(board_id=board_id, actor=actor_id, cid=cid)
+                    if seq is not None:
+                        return seq
+                events = domain.decide(rt.state, actor_id, cmd, self._context())
+                who = erasure_for(rt.state, cmd.args)
+                append = Append(
+                    board_id=board_id,
+                    first_seq=rt.seq + 1,
+                    events=events,
+                    actor=actor_id,
+                    created_ms=self.clock.now_ms(),
+                    cid=cid,
+                )
+                after = BoardState.from_json(rt.state.to_json())
+                for event in events:
+                    domain.apply(after, event)
+                try:
+                    await append_redacting(
+                        self.store,
+                        append,
+                        redact=functools.partial(redact, erasure=who),
+                        participant_id=who.participant_id,
+                        snapshot=orjson.dumps(after.to_json()).decode(),
+                    )
+                except Conflict:
+                    continue
+                stored = [StoredEvent(append.first_seq + i, ev) for i, ev in enumerate(events)]
+                self._fold(rt, stored)
+                rt.snapshot_seq = rt.seq
+                await self._publish(board_id, stored)
+                return rt.seq
+        raise DomainError("conflict")
+
+    async def erase_board(self, board_id: str, *, only_if_expired: int | None = None) -> bool:
+        """Every row of the board gone, its code never given again, its sockets closed on every process.
+        Returns whether this call erased it (False: gone already, or no longer past its date)."""
+        code = await self.store.board_code(board_id=board_id)
+        if code is None:
+            return False
+        erased = await erase_board(
+            self.store, board_id=board_id, code=code, now_ms=self.clock.now_ms(), only_if_expired=only_if_expired
+        )
+        if not erased:
+            return False
+        self.forget(board_id)
+        try:
+            await self.broker.publish(channel(board_id), ERASED)
+        except Exception:
+            log.warning("could not announce an erasure; sockets of other processes close at their next command")
+        return True
+
+    def forget(self, board_id: str) -> None:
+        """Drop this process's copy of an erased board (the names it holds go with it)."""
+        self._runtimes.pop(board_id, None)
 
     async def _publish(self, board_id: str, stored: list[StoredEvent]) -> None:
         try:

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DAY_MS = 86_400_000
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ATELIER_", env_file=None, extra="ignore")
@@ -32,6 +34,19 @@ class Settings(BaseSettings):
     rate_burst: int = 60
     ws_per_message_deflate: bool = False  # halves broadcast throughput for post-it-sized frames
     log_level: str = "info"
+    # --- personal data (docs/privacy.md) ---
+    retention_days: int = Field(default=180, ge=0)  # boards erased this long after their last activity; 0: kept
+    retention_max_days: int = Field(default=365, ge=0)  # the latest erasure date a facilitator may choose
+    retention_sweep_seconds: float = Field(default=3600.0, gt=0)  # how often each process looks for boards to erase
+    controller_name: str = ""  # the data controller named in the privacy notice
+    controller_contact: str = ""  # where participants ask for access or erasure
+    legal_notice_file: Path | None = None  # a text file shown as is under the privacy notice
+    # Tests only: a file holding milliseconds added to the system clock, so a subprocess server's time
+    # can be moved forward without sleeping (clock.py). Unset in production.
+    clock_offset_file: Path | None = None
+
+    def retention_max_ms(self) -> int:
+        return max(self.retention_days, self.retention_max_days) * DAY_MS
 
     def resolved_database_url(self) -> str:
         return async_database_url(self.database_url or f"sqlite:///{self.data_dir / 'atelier.db'}")

@@ -71,6 +71,7 @@ function commands(socket, hooks) {
     'reveal-notes': () => send('notes.reveal', {}),
     'configure-board': (d) => send('board.configure', { settings: d.settings }),
     'change-role': (d) => send('participant.role', { id: d.id, role: d.role }),
+    'erase-person': (d) => send('participant.erase', { id: d.id, for: d.for }),
   };
 }
 

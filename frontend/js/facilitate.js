@@ -24,6 +24,8 @@ import { mountNotesPanel } from './views/notes-panel.js';
 import { mountParticipants } from './views/participants.js';
 import { mountPhaseBar } from './views/phase-bar.js';
 import { mountResults } from './views/results.js';
+import { mountRetention } from './views/retention.js';
+import { mountErasure } from './views/erasure.js';
 import { mountRoomInfo } from './views/room-info.js';
 import { mountTimer } from './views/timer.js';
 import { mountVoteStatus } from './views/vote-status.js';
@@ -89,6 +91,8 @@ function start(code, token) {
   const notes = mountNotesPanel(byId('notes'));
   const results = mountResults(byId('results'));
   const method = mountMethodPanel({ top: byId('method-top'), bottom: byId('method-bottom'), code, token, announcer });
+  mountRetention(byId('method-bottom').appendChild(document.createElement('section')), { code, token, announcer });
+  const erasure = mountErasure(byId('method-bottom').appendChild(document.createElement('section')), { code, token, announcer });
   onLanguageChange(() => room.update());
   panel.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
 
@@ -100,6 +104,7 @@ function start(code, token) {
       view.update(ctx);
     }
     method.update(ctx);
+    erasure.update(ctx);
   }
 
   const session = startSession({

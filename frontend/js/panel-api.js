@@ -136,3 +136,39 @@ export function saveBlob(blob, name) {
   // Revoked later: some browsers read the URL after the click returns.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+// --- personal data: the board's erasure date (docs/protocol.md, "Retention") ---------------------
+
+/**
+ * @typedef {{erase_at_ms: number|null, chosen: boolean, last_activity_ms: number, retention_days: number, latest_ms: number}} Retention
+ */
+
+/**
+ * @param {string} code
+ * @param {string} token a facilitator's
+ * @returns {Promise<Retention>}
+ */
+export async function readRetention(code, token) {
+  return (await send('GET', `/api/boards/${encodeURIComponent(code)}/retention`, { token })).json();
+}
+
+/**
+ * Bring the erasure date forward or push it back (null: back to the server's retention).
+ * @param {string} code
+ * @param {string} token
+ * @param {number|null} eraseAtMs
+ * @returns {Promise<Retention>}
+ */
+export async function chooseRetention(code, token, eraseAtMs) {
+  return (await send('PUT', `/api/boards/${encodeURIComponent(code)}/retention`, { token, body: { erase_at_ms: eraseAtMs } })).json();
+}
+
+/**
+ * Erase the whole board now (its facilitator only): every route answers 404 for its code afterwards.
+ * @param {string} code
+ * @param {string} token
+ * @returns {Promise<void>}
+ */
+export async function eraseBoard(code, token) {
+  await send('DELETE', `/api/boards/${encodeURIComponent(code)}`, { token });
+}

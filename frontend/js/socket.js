@@ -197,10 +197,11 @@ export function connectBoard(options) {
     welcomed = false;
     stopTimers();
     if (stopped) return;
-    if (closeCode === 1008) {
+    if (closeCode === 1008 || closeCode === 4004) {
+      // 4004: the board was erased; reconnecting would only be refused.
       stopped = true;
       setStatus('offline');
-      const error = handshakeError ?? new CommandError('unauthorized');
+      const error = handshakeError ?? new CommandError(closeCode === 4004 ? 'not_found' : 'unauthorized');
       for (const entry of pending.values()) entry.reject(error);
       pending.clear();
       onFatal?.(error);

@@ -153,6 +153,35 @@ function put(state, key, id, value) {
   return { ...state, [key]: { ...(state[key] ?? {}), [id]: value } };
 }
 
+/**
+ * A person's data erased (docs/protocol.md, participant.erased): a placeholder name, no organisation,
+ * no `for`; their notes and closing answers become anonymous (authors hidden unless you see everything).
+ * @param {State} state
+ * @param {You} you
+ * @param {any} data
+ * @returns {State}
+ */
+function erased(state, you, data) {
+  let next = state;
+  const person = data.participant_id ? state.participants[data.participant_id] : null;
+  if (person) {
+    next = { ...next, participants: { ...next.participants, [person.id]: { ...person, name: data.name, organisation: null } } };
+    if (person.organisation) next.organisations = bump(next.organisations ?? {}, person.organisation, -1);
+  }
+  for (const id of data.for_notes) if (next.notes[id]) next = patchNote(next, id, { for: null });
+  const everything = isFacilitatorRole(you.role) && !isProjector(you);
+  const own = isProjector(you) ? null : you.id;
+  /** @param {any} item */
+  const hide = (item) => ({ ...item, anonymous: true, author: everything || item.author === own ? item.author : null });
+  for (const id of data.notes) if (next.notes[id]) next = { ...next, notes: { ...next.notes, [id]: hide(next.notes[id]) } };
+  for (const id of data.closing) if (next.closing?.[id]) next = put(next, 'closing', id, hide(next.closing[id]));
+  const rename = (/** @type {any} */ e) => (e && data.queue.includes(e.id) && e.name ? { ...e, name: data.name } : e);
+  if (next.queue && data.queue.length) {
+    next = { ...next, queue: { ...next.queue, entries: next.queue.entries.map(rename), speaker: rename(next.queue.speaker) } };
+  }
+  return next;
+}
+
 const SHEET_FIELDS = ['name', 'objectives', 'description', 'lead', 'partners', 'targets', 'means', 'indicators'];
 
 /**
@@ -353,6 +382,8 @@ export function applyEvent(state, you, msg) {
       else if (!data.done && has) list = done.filter((id) => id !== data.participant_id);
       return { ...state, done: { ...(state.done ?? {}), [data.phase]: list } };
     }
+    case 'participant.erased':
+      return erased(state, you, data);
     default:
       throw new Error(`unknown event: ${msg.name}`);
   }

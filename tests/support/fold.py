@@ -33,6 +33,32 @@ def _group_add(state: dict[str, Any], group_id: str, note_id: str) -> None:
         state["notes"][note_id]["group"] = group_id
 
 
+def _erased(state: dict[str, Any], you: dict[str, Any], data: dict[str, Any]) -> None:
+    """A person's data erased: a placeholder name, no organisation, no `for`, their notes and closing
+    answers anonymous (authors hidden from whoever does not see everything)."""
+    everything = you.get("role") in ("facilitator", "co_facilitator") and you.get("view") != "projector"
+    person = state["participants"].get(data["participant_id"]) if data["participant_id"] else None
+    if person is not None:
+        if person.get("organisation"):
+            _bump(state["organisations"], person["organisation"], -1)
+        person["name"], person["organisation"] = data["name"], None
+    for nid in data["for_notes"]:
+        if nid in state["notes"]:
+            state["notes"][nid]["for"] = None
+    own = you.get("id") if you.get("view") != "projector" else None
+    for key, ids in (("notes", data["notes"]), ("closing", data["closing"])):
+        for item_id in ids:
+            item = state[key].get(item_id)
+            if item is not None:
+                item["anonymous"] = True
+                if not everything and item.get("author") != own:
+                    item["author"] = None
+    queue = state["queue"]
+    for entry in [*queue["entries"], *([queue["speaker"]] if queue["speaker"] else [])]:
+        if entry["id"] in data["queue"] and entry.get("name"):
+            entry["name"] = data["name"]
+
+
 def apply_event(state: dict[str, Any], you: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     state = copy.deepcopy(state)
     name, data = event["name"], event["data"]
@@ -189,6 +215,8 @@ def apply_event(state: dict[str, Any], you: dict[str, Any], event: dict[str, Any
                 done.append(data["participant_id"])
             elif not data["done"] and data["participant_id"] in done:
                 done.remove(data["participant_id"])
+        case "participant.erased":
+            _erased(state, you, data)
         case "hidden":
             pass
         case _:

@@ -92,6 +92,7 @@ RULES: dict[str, Rule] = {
     "timer.add": facilitators("timer.changed"),
     "timer.reset": facilitators("timer.changed"),
     "board.lock": facilitators("board.locked"),
+    "participant.erase": facilitators("participant.erased"),
     "participant.role": Rule("facilitator", ALWAYS, ("participant.role_changed",)),
     # The rest of the method
     "board.configure": facilitators("board.configured"),
@@ -185,6 +186,7 @@ def args_for(command: str, target: str, actor: str) -> dict[str, Any]:
         "timer.add": {"seconds": 60},
         "timer.reset": {},
         "board.lock": {"locked": True},
+        "participant.erase": {"id": OTHER, "for": None},
         "participant.role": {"id": OTHER, "role": "co_facilitator"},
         "board.configure": {"title": None, "axis": "reach-out", "goal": "Aller vers les publics", "context": None,
                             "links": None, "questions": None, "settings": None},

@@ -202,6 +202,7 @@ def test_scripted_workshop() -> None:
     room.send(FAC, "link.create", {"id": "l_projector", "kind": "projector"})
     room.send(COF, "link.create", {"id": "l_cockpit", "kind": "facilitator"})
     room.send(FAC, "links.revoke", {"kind": "projector"})
+    room.send(FAC, "participant.erase", {"id": PAR, "for": "Mme Li"})
     assert not room.refused, f"the script must only send accepted commands: {room.refused}"
     assert set(room.accepted) == set(HANDLERS) - {"participant.join"}, "the script must use every command"
     assert room.delivered["hidden"] > 0  # some votes and private notes were hidden from someone
@@ -331,6 +332,7 @@ ARGS: dict[str, Args] = {
     "timer.add": lambda r, s: {"seconds": r.choice([-600, -30, 30, 300])},
     "timer.reset": lambda r, s: {},
     "board.lock": lambda r, s: {"locked": r.random() < 0.3},
+    "participant.erase": lambda r, s: {"id": r.choice([None, PAR, OTHER, "p_3", FAC]), "for": r.choice([None, "Mme Li"])},  # noqa: E501
     "board.configure": _configure,
     "agenda.set": lambda r, s: {"phases": [{"id": p, "minutes": r.randint(0, 60), "skipped": False} for p in PHASES]},
     "board.open": lambda r, s: {},

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 
 from ..domain.model import FACILITATORS, BoardState
 from ..exports import EXPORTS, PROGRAMME_EXPORTS
+from ..exports.anonymity import without_hidden_authors
 from ..exports.board_schema import MAX_FILE_BYTES, BoardFileError, read_board_file
 from ..messages import LANGUAGES
 from ..protocol import Strict, clean_text
@@ -38,6 +39,14 @@ def _copy(state: BoardState) -> BoardState:
     return BoardState.from_json(state.to_json())
 
 
+def _for_export(state: BoardState, request: Request) -> BoardState:
+    """What leaves the server: without the authors of what was written anonymously, unless the caller
+    (a facilitator: every export is theirs) explicitly asks for a full backup with `?authors=1`."""
+    if request.query_params.get("authors") == "1":
+        return _copy(state)
+    return without_hidden_authors(state)
+
+
 def _file(body: bytes, media_type: str, filename: str, *, inline: bool = False) -> Response:
     disposition = "inline" if inline else "attachment"
     return Response(
@@ -58,7 +67,7 @@ async def export_board(code: str, name: str, request: Request, svc: Services = D
     export = EXPORTS.get(name)
     if export is None:
         raise ApiError("not_found", "export")
-    state = _copy((await svc.boards.current(board_id)).state)
+    state = _for_export((await svc.boards.current(board_id)).state, request)
     lang = export_language(request, state.language)
     # ODT, DOCX and XLSX of a large board take a while to build: off the event loop.
     body = await asyncio.to_thread(export.write, state, lang, svc.boards.clock.now_ms())
@@ -155,7 +164,7 @@ async def export_programme(
     export = PROGRAMME_EXPORTS.get(name)
     if export is None:
         raise ApiError("not_found", "export")
-    states = [_copy((await svc.boards.current(board_id)).state) for board_id in found.board_ids]
+    states = [_for_export((await svc.boards.current(board_id)).state, request) for board_id in found.board_ids]
     lang = export_language(request, states[0].language)
     body = await asyncio.to_thread(export.write, found.title, states, lang, svc.boards.clock.now_ms())
     return _file(body, export.media_type, f"atelier-{slug(found.title)}-{name}")

@@ -9,6 +9,8 @@ from typing import Protocol
 # Yielded by a subscription when messages may have been lost (e.g. after reconnecting to Redis):
 # the subscriber must catch up from the database.
 RESYNC = b""
+# Published on a board's channel once the board is erased: every process closes its sockets.
+ERASED = b"erased"
 INBOX_LIMIT = 10_000
 
 

@@ -1,6 +1,6 @@
 """The pure domain: rules, state and events of a workshop board; no I/O, no asyncio, no framework."""
 
-from . import links, method  # noqa: F401  (registers the method's and the links' commands)
+from . import erasure, links, method  # noqa: F401  (register their commands)
 from .apply import apply, initial
 from .decide import HANDLERS, HTTP_ONLY, create_board, decide, import_board
 from .errors import DomainError

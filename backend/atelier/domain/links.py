@@ -62,4 +62,6 @@ def closes(event: Event) -> frozenset[str]:
     every process's hub applies it to its own sockets, so access ends everywhere at one seq."""
     if event.name == "links.revoked":
         return frozenset(event.data["ids"])
+    if event.name == "participant.erased" and event.data.get("participant_id"):
+        return frozenset({event.data["participant_id"]})  # their access went with their data (erasure.py)
     return frozenset()

@@ -86,7 +86,7 @@ class NoteModel(Strict):
     color: Color
     x: Coord
     y: Coord
-    author: Id
+    author: Id | None  # None: written anonymously, exported without its author
     for_: Annotated[Text(60, 1) | None, Field(alias="for")]
     phase: Phase
     created_ms: Int
@@ -155,7 +155,7 @@ class RemarkModel(Strict):
     sheet_id: Id
     kind: Literal["for", "against", "suggestion"]
     text: Text(MAX_TEXT, 1)
-    author: Id
+    author: Id | None  # None: written anonymously, exported without its author
     created_ms: Int
 
 
@@ -181,7 +181,7 @@ class ClosingModel(Strict):
     id: Id
     question: Literal["feeling", "difficulty", "learning", "takeaway"]
     text: Text(MAX_TEXT, 1)
-    author: Id
+    author: Id | None  # None: written anonymously, exported without its author
     anonymous: Bool
 
 

@@ -32,6 +32,9 @@ def sqlite_pragmas(dbapi_connection: Any) -> None:
     # event by about a quarter under load. Durability is the WAL's fsync at each commit, unchanged.
     cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted content is overwritten with zeros as it is deleted, so that an erased board's or
+    # person's bytes do not stay in the file's free space (store/erasure.py).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 

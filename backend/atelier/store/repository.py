@@ -20,13 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..domain import BoardState, Event
 from .sqlite_writer import SqliteWriter, transaction
-from .tables import Board, CommandRow, CredentialRow, EventRow, SnapshotRow
+from .tables import Board, CommandRow, CredentialRow, ErasedBoardRow, EventRow, SnapshotRow
 
 B = Board.__table__
 E = EventRow.__table__
 C = CommandRow.__table__
 K = CredentialRow.__table__
 S = SnapshotRow.__table__
+T = ErasedBoardRow.__table__
 
 
 class Conflict(Exception):
@@ -187,6 +188,11 @@ INSERT_CREDENTIALS = _sqlite_sql(insert(K), CREDENTIAL_COLUMNS)
 INSERT_BOARD = _sqlite_sql(insert(B), BOARD_COLUMNS)
 INSERT_SNAPSHOT = _sqlite_sql(insert(S), SNAPSHOT_COLUMNS)
 PG_GROUP_INSERT = _pg_group_insert()
+CODE_ERASED = _sqlite_sql(select(T.c.code_hash).where(T.c.code_hash == bindparam("h")), ("h",))
+NEWER_SNAPSHOT = _sqlite_sql(
+    select(S.c.seq).where(S.c.board_id == bindparam("board_id"), S.c.seq >= bindparam("seq")),
+    ("board_id", "seq"),
+)
 DELETE_OLDER_SNAPSHOTS = _sqlite_sql(
     delete(S).where(S.c.board_id == bindparam("board_id"), S.c.seq < bindparam("seq")), ("board_id", "seq")
 )
@@ -355,12 +361,16 @@ class EventStore:
 
             def work(conn: sqlite3.Connection) -> None:
                 with transaction(conn):
+                    if conn.execute(CODE_ERASED, (hash_token(code),)).fetchone():
+                        raise Conflict("code")  # an erased board's code is never given again
                     conn.execute(INSERT_BOARD, (board_id, code, created_ms))
                     _write_rows_sync(conn, rows)
 
             await self._on_writer(work)
             return
         async with self._begin() as conn:
+            if (await conn.execute(select(T.c.code_hash).where(T.c.code_hash == hash_token(code)))).first():
+                raise Conflict("code")  # an erased board's code is never given again
             await conn.execute(insert(B).values(id=board_id, code=code, created_ms=created_ms))
             await self._write_rows(conn, rows)
 
@@ -473,12 +483,17 @@ class EventStore:
 
             def work(conn: sqlite3.Connection) -> None:
                 with transaction(conn):
+                    if conn.execute(NEWER_SNAPSHOT, (board_id, seq)).fetchone():
+                        return  # a newer one is there (e.g. a person's erasure wrote it): keep it
                     conn.execute(DELETE_OLDER_SNAPSHOTS, (board_id, seq))
                     conn.execute(INSERT_SNAPSHOT, (board_id, seq, encoded))
 
             await self._on_writer(work)
             return
         async with self._begin() as conn:
+            newer = select(S.c.seq).where(S.c.board_id == board_id, S.c.seq >= seq).limit(1)
+            if (await conn.execute(newer)).first() is not None:
+                return  # a newer one is there (e.g. a person's erasure wrote it): keep it
             await conn.execute(delete(S).where(S.c.board_id == board_id, S.c.seq < seq))
             await conn.execute(insert(S).values(board_id=board_id, seq=seq, state=encoded))
 

@@ -12,6 +12,8 @@ class Board(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     code: str = Field(unique=True, index=True, max_length=12)
     created_ms: int = Field(sa_type=BigInteger)
+    # The erasure date a facilitator chose; None: the deployer's retention after the last activity.
+    erase_at_ms: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class EventRow(SQLModel, table=True):
@@ -71,3 +73,13 @@ class ProgrammeRow(SQLModel, table=True):
     token_hash: str = Field(max_length=64)
     board_ids: str  # JSON list, in the order the workshops were given
     created_ms: int = Field(sa_type=BigInteger)
+
+
+class ErasedBoardRow(SQLModel, table=True):
+    """An erased board's tombstone: its code is never given again (kept as a SHA-256 only)."""
+
+    __tablename__ = "erased_board"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    board_id: str = Field(index=True, max_length=40)
+    erased_ms: int = Field(sa_type=BigInteger)

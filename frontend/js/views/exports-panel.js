@@ -30,6 +30,9 @@ export function mountExportsPanel(el, { code, token, announcer }) {
     }
     el.append(h('h3', { class: 'panel-subheading', i18n: `panel.exports.${group}` }), row);
   }
+  // A full backup keeps who wrote what anonymously: a choice made on purpose, off by default.
+  const authors = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': 'export-authors' }));
+  el.append(h('p', { class: 'exports__authors' }, h('label', {}, authors, ' ', h('span', { i18n: 'privacy.exports_authors' }))));
   // Shown when the browser blocked the new tab of the printable page.
   const printLink = /** @type {HTMLAnchorElement} */ (h('a', { target: '_blank', rel: 'noopener', 'data-testid': 'export-print-link', hidden: true }));
   el.append(h('p', {}, printLink));
@@ -40,7 +43,8 @@ export function mountExportsPanel(el, { code, token, announcer }) {
     const file = /** @type {HTMLElement} */ (b).dataset.file ?? '';
     b.setAttribute('aria-busy', 'true');
     try {
-      const { blob, name } = await fetchFile(`/api/boards/${encodeURIComponent(code)}/export/${file}`, token, `atelier-${code}-${file}`);
+      const query = authors.checked ? '?authors=1' : '';
+      const { blob, name } = await fetchFile(`/api/boards/${encodeURIComponent(code)}/export/${file}${query}`, token, `atelier-${code}-${file}`);
       if (file === 'report.html') openPrintable(blob);
       else {
         saveBlob(blob, name);

@@ -15,6 +15,7 @@ export function mountJoinForm(el, { code }) {
   const headingId = uid('join-heading');
   const nameId = uid('join-name');
   const nameErrorId = uid('join-name-error');
+  const nameHintId = uid('join-name-hint');
   const orgId = uid('join-org');
 
   const heading = h('h2', { id: headingId, class: 'join-form__heading', i18n: 'join.heading' });
@@ -22,7 +23,7 @@ export function mountJoinForm(el, { code }) {
   const nameInput = /** @type {HTMLInputElement} */ (
     h('input', {
       id: nameId, name: 'name', type: 'text', autocomplete: 'name', maxlength: MAX_NAME, required: true,
-      'aria-describedby': nameErrorId, 'data-testid': 'join-name',
+      'aria-describedby': `${nameHintId} ${nameErrorId}`, 'data-testid': 'join-name',
     })
   );
   const nameError = h('p', { id: nameErrorId, class: 'field__error', hidden: true });
@@ -36,7 +37,9 @@ export function mountJoinForm(el, { code }) {
     { class: 'join-form__form', 'aria-labelledby': headingId, novalidate: true },
     heading,
     intro,
-    h('div', { class: 'field' }, h('label', { for: nameId, class: 'field__label', i18n: 'join.name_label' }), nameInput, nameError),
+    h('div', { class: 'field' }, h('label', { for: nameId, class: 'field__label', i18n: 'join.name_label' }),
+      h('p', { class: 'field__hint', id: nameHintId }, h('span', { i18n: 'privacy.join_hint' }), ' ', h('a', { href: '/privacy', i18n: 'privacy.join_link', 'data-testid': 'join-privacy-link' })),
+      nameInput, nameError),
     h(
       'div',
       { class: 'field' },
