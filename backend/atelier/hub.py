@@ -12,7 +12,8 @@ from typing import Any, Protocol
 
 from . import protocol
 from .broker import RESYNC, Broker
-from .domain import Viewer, event_for_others, sees_in_full, sees_restricted
+from .domain import Viewer, closes, event_for_others, sees_in_full, sees_restricted
+from .messages import message
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
 from .wire import Batch, Outgoing, direct_socket
@@ -309,6 +310,8 @@ class Room:
         subjects: set[str] = set().union(*(e.subjects for e in restricted)) if restricted else set()
         # A participant whose role changed reloads (4001) once it has been sent that change.
         reloads = {i.event.data.get("id"): i.seq for i in run if i.event.name == "participant.role_changed"}
+        # Whose access ended with this run (a participant removed): closed once they have been sent it.
+        ended = frozenset().union(*(closes(i.event) for i in run))
         full: dict[int, Outgoing] = {}
         reload: list[Client] = []
         for client in self.clients:
@@ -325,6 +328,12 @@ class Room:
                 reload.append(client)
         for client in reload:
             client.close_soon(CLOSE_RELOAD)
+        if ended:
+            for client in list(self.clients):
+                if client.viewer.id in ended:
+                    text = message("unauthorized", client.lang, "removed")
+                    client.send(protocol.encode(protocol.error("unauthorized", text, field="removed")))
+                    client.close_soon(CLOSE_POLICY)
 
     @staticmethod
     def _own_frames(

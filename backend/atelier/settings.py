@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = 15.0
     delivery_pace_ms: float = 30.0  # a room of 200 that delivered this recently gathers what comes next (hub.py)
     hello_timeout: float = 10.0
+    # Bytes of any HTTP request body but a board import's (which has its own bound, 32 MiB): the largest
+    # body the API takes otherwise is a few KiB (a board's title, a name, a programme's eight tokens).
+    max_body_bytes: int = 64 * 1024
     rate_per_second: float = 30.0  # commands per connection, sustained
     rate_burst: int = 60
     ws_per_message_deflate: bool = False  # halves broadcast throughput for post-it-sized frames

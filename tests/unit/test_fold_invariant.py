@@ -199,6 +199,8 @@ def test_scripted_workshop() -> None:
     room.send(PAR, "participant.done", {"done": True})
     room.send(FAC, "next_steps.set", {"text": "Prochain atelier le 12 mars"})
     room.send(FAC, "spotlight.set", {"kind": None, "id": None})
+    room.send(FAC, "board.joining", {"open": False})
+    room.send(FAC, "participant.remove", {"id": PAR})  # with notes, dots, a sub-group, an answer, a persona
     assert not room.refused, f"the script must only send accepted commands: {room.refused}"
     assert set(room.accepted) == set(HANDLERS) - {"participant.join"}, "the script must use every command"
     assert room.delivered["hidden"] > 0  # some votes and private notes were hidden from someone
@@ -358,6 +360,8 @@ ARGS: dict[str, Args] = {
     "closing.answer": lambda r, s: {"question": r.choice(["feeling", "takeaway"]), "text": _text("Ressenti")},
     "next_steps.set": lambda r, s: {"text": _text("Suite")},
     "participant.done": lambda r, s: {"done": r.random() < 0.7},
+    "participant.remove": lambda r, s: {"id": r.choice(["p_3", "p_missing"])},
+    "board.joining": lambda r, s: {"open": r.random() < 0.7},
 }
 # fmt: on
 

@@ -44,4 +44,6 @@ async def caller(svc: Services, board_id: str, token: str) -> Viewer:
     if found is None or found[0] != board_id:
         raise ApiError("unauthorized")
     rt = await svc.boards.current(board_id)
+    if found[1] in rt.state.removed:
+        raise ApiError("unauthorized", "removed")  # a removed participant's token ended with them
     return Viewer(found[1], rt.state.role_of(found[1]))

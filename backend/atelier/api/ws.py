@@ -15,7 +15,7 @@ from ..domain import Command, DomainError, Viewer
 from ..hub import CLOSE_POLICY, Client, Room
 from ..messages import message
 from ..service import normalise_code
-from ..store import Unavailable
+from ..store import Invalid, Unavailable
 from .deps import Services
 
 log = logging.getLogger("atelier.ws")
@@ -57,9 +57,9 @@ async def _receive_text(websocket: WebSocket) -> str | bytes:
     return msg.get("text") if msg.get("text") is not None else msg.get("bytes", b"")
 
 
-async def _refuse(websocket: WebSocket, code: str, lang: str | None) -> None:
+async def _refuse(websocket: WebSocket, code: str, lang: str | None, field: str | None = None) -> None:
     with contextlib.suppress(Exception):
-        await websocket.send_text(protocol.encode(protocol.error(code, message(code, lang))))
+        await websocket.send_text(protocol.encode(protocol.error(code, message(code, lang, field), field=field)))
         await websocket.close(code=CLOSE_POLICY)
 
 
@@ -98,6 +98,9 @@ async def socket(websocket: WebSocket, code: str) -> None:
         rt = await svc.boards.current(board_id)
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
+        return
+    if participant_id in rt.state.removed:
+        await _refuse(websocket, "unauthorized", hello.lang, "removed")  # their token ended with them
         return
     role = rt.state.role_of(participant_id)
     projector = hello.view == "projector"
@@ -170,6 +173,12 @@ async def _handle(
         _error(client, exc.code, exc.field, cid, **exc.params)
     except Unavailable:
         _error(client, "unavailable", None, cid)
+    except Invalid:
+        _error(client, "bad_request", None, cid)  # a value the database would not store; nothing was written
+    except Exception:
+        # A bug, not the client's fault, but the client still gets its answer and keeps its connection.
+        log.exception("command failed")
+        _error(client, "bad_request", None, cid)
 
 
 def _error(client: Client, code: str, field: str | None, cid: str | None, **params: object) -> None:

@@ -2,7 +2,7 @@
 
 from . import method  # noqa: F401  (registers the method's commands)
 from .apply import apply, initial
-from .decide import HANDLERS, create_board, decide, import_board
+from .decide import HANDLERS, closes, create_board, decide, import_board
 from .errors import DomainError
 from .events import Command, Context, Event, Viewer
 from .model import BoardState
@@ -20,6 +20,7 @@ __all__ = [
     "Event",
     "Viewer",
     "apply",
+    "closes",
     "create_board",
     "decide",
     "event_for",
