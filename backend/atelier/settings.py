@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     workers: int = 1
     public_url: str | None = None  # e.g. https://atelier.example.org, for the QR code behind a proxy
     allowed_origins: list[str] = []  # besides the board's own site
+    # Hosts the QR code may name when public_url is unset (empty: whatever well-formed host was used)
+    allowed_hosts: list[str] = []
     replay_limit: int = 1000  # events a resume may replay before a fresh snapshot is sent instead
     snapshot_every: int = 200  # events between two snapshots
     # bytes written to one client and not yet taken by its network before it is closed and must resume

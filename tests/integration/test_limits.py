@@ -4,15 +4,21 @@ request bodies are bounded before they are read, and nothing answers a 500."""
 from __future__ import annotations
 
 import asyncio
+import io
 import socket
 import time
+from pathlib import Path
 
 import httpx
 import orjson
 import psutil
+import pytest
+import segno
+import websockets
+from websockets.exceptions import InvalidStatus
 
 from tests.support.client import Participant, create_board, fetch_state, join_board
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, free_port
 from tests.support.wire import expected_message, head_seq
 
 
@@ -214,3 +220,71 @@ async def test_routing_errors_are_coded_and_the_api_map_is_not_public(shared_ser
         assert wrong_method.json()["error"]["code"] == "bad_request"
         not_json = await http.post("/api/boards", content=b"{", headers={"content-type": "application/json"})
         assert not_json.status_code == 400 and not_json.json()["error"]["code"] == "bad_request"
+
+
+# --- the smaller items: Origin, QR code, logs ---------------------------------------------------------
+
+
+def _qr(link: str) -> bytes:
+    """The SVG the server must answer for `link` (same maker, same options)."""
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="svg", scale=8, border=4, dark="#000", light="#fff", xmldecl=False,
+                                     svgns=True)
+    return out.getvalue()
+
+
+async def test_the_origin_check_compares_the_scheme(shared_server: ServerProcess) -> None:
+    board = await create_board(shared_server.url, "Origine et schéma")
+    url = f"{shared_server.ws_url}/ws/{board['code']}"
+    host = f"127.0.0.1:{shared_server.port}"
+    with pytest.raises(InvalidStatus) as refused_with:
+        await websockets.connect(url, origin=f"https://{host}")  # same host, another scheme
+    assert refused_with.value.response.status_code == 403
+    ws = await websockets.connect(url, origin=f"http://{host}")
+    await ws.close()
+
+
+async def test_the_qr_code_never_takes_an_arbitrary_host(tmp_path: Path) -> None:
+    public = "https://atelier.example.org"
+    with_public = ServerProcess(tmp_path / "public", env={"ATELIER_PUBLIC_URL": public}).start()
+    port = free_port()
+    listed = ServerProcess(tmp_path / "listed", port=port,
+                           env={"ATELIER_ALLOWED_HOSTS": orjson.dumps([f"atelier.local:{port}"]).decode()}).start()
+    try:
+        for server, host, link, caching in [
+            (with_public, "evil.example", f"{public}/b/{{code}}", "public, max-age=300"),
+            (listed, "evil.example", "/b/{code}", "no-store"),
+            (listed, f"atelier.local:{port}", f"http://atelier.local:{port}/b/{{code}}", "no-store"),
+        ]:
+            board = await create_board(server.url, "QR")
+            async with httpx.AsyncClient(base_url=server.url) as http:
+                response = await http.get(f"/api/boards/{board['code']}/qr.svg", headers={"host": host})
+            assert response.status_code == 200
+            assert response.content == _qr(link.format(code=board["code"])), (host, link)
+            assert response.headers["cache-control"] == caching
+        # With a public address, a page from it may open sockets (a proxy in front terminates TLS).
+        board = await create_board(with_public.url, "Derrière un proxy")
+        ws = await websockets.connect(f"{with_public.ws_url}/ws/{board['code']}", origin=public)
+        await ws.close()
+    finally:
+        with_public.stop()
+        listed.stop()
+
+
+async def test_websocket_lines_log_neither_the_address_nor_the_room_code(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path / "logged", env={"ATELIER_LOG_LEVEL": "info"}).start()
+    try:
+        board = await create_board(server.url, "Journal")
+        fac = await Participant(server.ws_url, board["code"], board["facilitator_token"]).connect()
+        await fac.ok("note.add", {"text": "Une note qui ne doit pas paraître au journal"})
+        await fac.close()
+        with pytest.raises(InvalidStatus):
+            await websockets.connect(f"{server.ws_url}/ws/{board['code']}", origin="https://evil.example")
+        await asyncio.sleep(0.5)
+    finally:
+        server.stop()
+    log = server.log()
+    assert '"WebSocket /ws/…" [accepted]' in log and '"WebSocket /ws/…" 403' in log, log[-2000:]
+    assert board["code"] not in log
+    assert "127.0.0.1:" not in log.replace(f"127.0.0.1:{server.port}", "")  # only the server's own address
+    assert "Une note" not in log

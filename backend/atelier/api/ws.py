@@ -22,15 +22,27 @@ log = logging.getLogger("atelier.ws")
 router = APIRouter()
 
 
-def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
+# The page's scheme for the socket's: a page served over http has no business on a wss socket.
+_PAGE_SCHEME = {"ws": "http", "wss": "https"}
+
+
+def origin_allowed(websocket: WebSocket, allowed: list[str], public_url: str | None = None) -> bool:
     """HTTP middleware does not run on sockets: the Origin check lives here. Non-browser clients
-    send no Origin; a browser page from another site always does."""
+    send no Origin; a browser page from another site always does. The board's own site is the public
+    address when one is set, and otherwise (or too) the scheme and host this socket came in on; behind
+    a proxy that terminates TLS, set ATELIER_PUBLIC_URL (or let uvicorn trust the proxy's headers)."""
     origin = websocket.headers.get("origin")
     if origin is None:
         return True
     if origin in allowed:
         return True
-    return urlsplit(origin).netloc.lower() == websocket.headers.get("host", "").lower()
+    page = urlsplit(origin)
+    if public_url:
+        public = urlsplit(public_url)
+        if (page.scheme, page.netloc.lower()) == (public.scheme, public.netloc.lower()):
+            return True
+    scheme = _PAGE_SCHEME.get(websocket.url.scheme, websocket.url.scheme)
+    return page.scheme == scheme and page.netloc.lower() == websocket.headers.get("host", "").lower()
 
 
 class RateLimit:
@@ -67,7 +79,7 @@ async def _refuse(websocket: WebSocket, code: str, lang: str | None, field: str 
 async def socket(websocket: WebSocket, code: str) -> None:
     svc: Services = websocket.app.state.services
     settings = svc.settings
-    if not origin_allowed(websocket, settings.allowed_origins):
+    if not origin_allowed(websocket, settings.allowed_origins, settings.public_url):
         await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets HTTP 403
         return
     await websocket.accept()
