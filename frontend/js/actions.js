@@ -71,6 +71,8 @@ function commands(socket, hooks) {
     'reveal-notes': () => send('notes.reveal', {}),
     'configure-board': (d) => send('board.configure', { settings: d.settings }),
     'change-role': (d) => send('participant.role', { id: d.id, role: d.role }),
+    'remove-participant': (d) => send('participant.remove', { id: d.id }),
+    'set-joining': (d) => send('board.joining', { open: d.open }),
   };
 }
 
