@@ -200,6 +200,13 @@ export function applyEvent(state, you, msg) {
     }
     case 'board.joining_changed':
       return patchBoard(state, { joining: data.open });
+    case 'link.created':
+      return put(state, 'access_links', data.id, { kind: data.kind, by: data.by, at_ms: data.at_ms });
+    case 'links.revoked': {
+      const links = { ...(state.access_links ?? {}) };
+      for (const id of data.ids) delete links[id];
+      return { ...state, access_links: links };
+    }
     case 'note.added':
       return { ...state, notes: { ...state.notes, [data.note.id]: data.note } };
     case 'note.edited':

@@ -201,6 +201,9 @@ def test_scripted_workshop() -> None:
     room.send(FAC, "spotlight.set", {"kind": None, "id": None})
     room.send(FAC, "board.joining", {"open": False})
     room.send(FAC, "participant.remove", {"id": PAR})  # with notes, dots, a sub-group, an answer, a persona
+    room.send(FAC, "link.create", {"id": "l_projector", "kind": "projector"})
+    room.send(COF, "link.create", {"id": "l_cockpit", "kind": "facilitator"})
+    room.send(FAC, "links.revoke", {"kind": "projector"})
     assert not room.refused, f"the script must only send accepted commands: {room.refused}"
     assert set(room.accepted) == set(HANDLERS) - {"participant.join"}, "the script must use every command"
     assert room.delivered["hidden"] > 0  # some votes and private notes were hidden from someone
@@ -362,6 +365,8 @@ ARGS: dict[str, Args] = {
     "participant.done": lambda r, s: {"done": r.random() < 0.7},
     "participant.remove": lambda r, s: {"id": r.choice(["p_3", "p_missing"])},
     "board.joining": lambda r, s: {"open": r.random() < 0.7},
+    "link.create": lambda r, s: {"id": f"l_{r.randrange(10**6)}", "kind": r.choice(["projector", "facilitator"])},
+    "links.revoke": lambda r, s: {"kind": r.choice(["projector", "facilitator"])},
 }
 # fmt: on
 

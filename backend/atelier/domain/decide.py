@@ -25,6 +25,9 @@ Handler = Callable[[BoardState, str, dict, Context], list[Event]]
 HANDLERS: dict[str, Handler] = {}
 # Commands that only facilitators (facilitator or co-facilitator) may send.
 FACILITATOR_ONLY: set[str] = set()
+# Commands the server sends on a caller's behalf from an HTTP route (with a credential to store),
+# never accepted from a socket.
+HTTP_ONLY = frozenset({"participant.join", "link.create", "links.revoke"})
 
 
 def command(name: str, *, facilitators_only: bool = False) -> Callable[[Handler], Handler]:
@@ -174,14 +177,6 @@ def _remove(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[
 def _joining(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     """Close the door (or open it again): joins are refused with `joining_closed`, people in stay in."""
     return [Event("board.joining_changed", {"open": bool(args["open"])})]
-
-
-def closes(event: Event) -> frozenset[str]:
-    """The participant (or credential) ids whose sockets every process closes once `event` is
-    delivered: their access ended with it."""
-    if event.name == "participant.removed":
-        return frozenset((event.data["id"],))
-    return frozenset()
 
 
 # --- notes ----------------------------------------------------------------------------------
