@@ -9,10 +9,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from .api import boards, exports, health, links, privacy, templates, ws
 from .api.deps import Services
 from .api.errors import HANDLERS
+from .api.exports import IMPORT_PATH
+from .api.guard import Guard, on_http_exception
 from .api.pages import frontend_dir, pages_router
 from .broker import make_broker
 from .clock import Clock, OffsetClock, SystemClock
@@ -92,8 +95,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
         lifespan=lifespan,
         docs_url=None,  # its assets come from a CDN, which intranets do not have
         redoc_url=None,
-        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        openapi_url=None,  # the API's map is docs/protocol.md; the server does not hand it to strangers
+        exception_handlers={**HANDLERS, HTTPException: on_http_exception},  # type: ignore[dict-item]
     )
+    # Added first, so it runs inside the security headers: its own answers get them too.
+    app.add_middleware(Guard, limit=settings.max_body_bytes, limits={IMPORT_PATH: None})
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]

@@ -6,7 +6,16 @@ import re
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .domain.model import COLORS, LANGUAGES, MAX_COORD, MAX_FIELD_TEXT, MAX_TEXT, ORGANISATION_KINDS
 from .domain.phases import Phase
@@ -29,6 +38,7 @@ ERROR_CODES = (
     "conflict",
     "not_open",
     "too_many",
+    "joining_closed",
 )
 
 # Control characters other than tab and newline never belong in a note; they are dropped rather
@@ -38,6 +48,28 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def clean_text(value: str) -> str:
     return _CONTROL.sub("", value).strip()
+
+
+# Text must be valid Unicode to be stored, encoded and shown: a lone surrogate (which JSON's \\ud800
+# escape lets through the HTTP parser) cannot be encoded as UTF-8 at all, and the non-characters
+# (U+FDD0–U+FDEF, U+xFFFE and U+xFFFF of every plane) are not text. Both are refused, not dropped:
+# they never come from a keyboard, and dropping them would change what the person sent.
+_NOT_TEXT = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                                            for plane in range(17)) + "]"
+)
+
+
+def check_unicode(value: str) -> str:
+    """`value` if it is valid Unicode text; ValueError (bad_request on its field) otherwise."""
+    if _NOT_TEXT.search(value):
+        raise ValueError("not unicode text")
+    return value
+
+
+def clean_valid_text(value: str) -> str:
+    """What every free text goes through: refused unless valid Unicode, then cleaned."""
+    return clean_text(check_unicode(value))
 
 
 class Strict(BaseModel):
@@ -51,7 +83,7 @@ assert set(Color.__args__) == set(COLORS)  # type: ignore[attr-defined]
 
 
 def _cleaned(value: object) -> object:
-    return clean_text(value) if isinstance(value, str) else value
+    return clean_valid_text(value) if isinstance(value, str) else value
 
 
 def _text(max_length: int, min_length: int = 1) -> Any:
@@ -66,7 +98,8 @@ class NoteAdd(Strict):
     persona: Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")] | None = None
     x: Coord | None = None
     y: Coord | None = None
-    for_: Annotated[str | None, Field(alias="for", max_length=60)] = None
+    # A name typed by a facilitator for someone without a device: free text like any other.
+    for_: Annotated[_text(60) | None, Field(alias="for")] = None
 
 
 class NoteEdit(Strict):
@@ -146,8 +179,16 @@ class RoleSet(Strict):
     role: Literal["co_facilitator", "participant"]
 
 
+class ParticipantRef(Strict):
+    id: Id
+
+
+class Joining(Strict):
+    open: Annotated[bool, Field(strict=True)]
+
+
 class Link(Strict):
-    url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$")]
+    url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$"), AfterValidator(check_unicode)]
     title: _text(120, min_length=0) = ""
 
 
@@ -322,6 +363,8 @@ COMMAND_ARGS: dict[str, type[Strict]] = {
     "timer.reset": Empty,
     "board.lock": BoardLock,
     "participant.role": RoleSet,
+    "participant.remove": ParticipantRef,
+    "board.joining": Joining,
     "board.configure": BoardConfigure,
     "agenda.set": AgendaSet,
     "board.open": Empty,
@@ -407,6 +450,10 @@ def _first_error(exc: ValidationError, skip: int = 0) -> tuple[str, str | None]:
 
 def parse_client_frame(raw: str | bytes) -> Hello | Cmd | Ping:
     """Parse one client frame; raise ProtocolError with the best code and field we can name."""
+    if isinstance(raw, bytes):
+        # Messages are JSON text; a binary frame is refused whatever it holds (it could smuggle what
+        # a text frame's UTF-8 check keeps out).
+        raise ProtocolError("bad_request", "frame")
     # The limit is in bytes: 40k accented characters are 80 KiB on the wire. A character is at most
     # 4 bytes in UTF-8, so only a long text frame is measured (encoding each frame would cost more).
     if len(raw) > MAX_FRAME_BYTES or (

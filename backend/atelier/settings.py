@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     workers: int = 1
     public_url: str | None = None  # e.g. https://atelier.example.org, for the QR code behind a proxy
     allowed_origins: list[str] = []  # besides the board's own site
+    # Hosts the QR code may name when public_url is unset (empty: whatever well-formed host was used)
+    allowed_hosts: list[str] = []
     replay_limit: int = 1000  # events a resume may replay before a fresh snapshot is sent instead
     snapshot_every: int = 200  # events between two snapshots
     # bytes written to one client and not yet taken by its network before it is closed and must resume
@@ -30,6 +32,9 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = 15.0
     delivery_pace_ms: float = 30.0  # a room of 200 that delivered this recently gathers what comes next (hub.py)
     hello_timeout: float = 10.0
+    # Bytes of any HTTP request body but a board import's (which has its own bound, 32 MiB): the largest
+    # body the API takes otherwise is a few KiB (a board's title, a name, a programme's eight tokens).
+    max_body_bytes: int = 64 * 1024
     rate_per_second: float = 30.0  # commands per connection, sustained
     rate_burst: int = 60
     ws_per_message_deflate: bool = False  # halves broadcast throughput for post-it-sized frames

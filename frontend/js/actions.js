@@ -72,6 +72,8 @@ function commands(socket, hooks) {
     'configure-board': (d) => send('board.configure', { settings: d.settings }),
     'change-role': (d) => send('participant.role', { id: d.id, role: d.role }),
     'erase-person': (d) => send('participant.erase', { id: d.id, for: d.for }),
+    'remove-participant': (d) => send('participant.remove', { id: d.id }),
+    'set-joining': (d) => send('board.joining', { open: d.open }),
   };
 }
 

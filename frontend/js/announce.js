@@ -39,6 +39,10 @@ export function describeEvent(msg, before, after, you, offsetMs) {
     case 'participant.role_changed':
       if (data.id === you.id) return t(`announce.you_role.${data.role}`);
       return t(`announce.role.${data.role}`, { name: participantName(after, data.id) });
+    case 'participant.removed':
+      return t('removal.announce_removed', { name: participantName(before, data.id) });
+    case 'board.joining_changed':
+      return t(data.open ? 'removal.announce_open' : 'removal.announce_closed');
     case 'note.added': {
       const note = data.note;
       if (!note || note.author === you.id) return null;

@@ -209,6 +209,26 @@ export function applyEvent(state, you, msg) {
       if (!participant) return state;
       return { ...state, participants: { ...state.participants, [data.id]: { ...participant, role: data.role } } };
     }
+    case 'participant.removed': {
+      // Out of the board and of what expects them to act; their notes and dots stay.
+      const gone = state.participants[data.id];
+      if (!gone) return state;
+      const next = { ...state, participants: without(state.participants, data.id) };
+      if (gone.organisation) next.organisations = bump(state.organisations ?? {}, gone.organisation, -1);
+      if (state.personas) next.personas = without(state.personas, data.id);
+      if (state.queue) next.queue = { ...state.queue, entries: state.queue.entries.filter((e) => e.participant !== data.id) };
+      if (state.subgroups) {
+        next.subgroups = Object.fromEntries(
+          Object.entries(state.subgroups).map(([id, g]) => [id, { ...g, members: g.members.filter((m) => m !== data.id) }]),
+        );
+      }
+      if (state.done) {
+        next.done = Object.fromEntries(Object.entries(state.done).map(([phase, ids]) => [phase, ids.filter((m) => m !== data.id)]));
+      }
+      return next;
+    }
+    case 'board.joining_changed':
+      return patchBoard(state, { joining: data.open });
     case 'link.created':
       return put(state, 'access_links', data.id, { kind: data.kind, by: data.by, at_ms: data.at_ms });
     case 'links.revoked': {

@@ -10,7 +10,7 @@ import pytest
 
 from atelier.domain import Event
 from atelier.settings import async_database_url
-from atelier.store import Conflict, EventStore
+from atelier.store import Conflict, EventStore, Invalid
 from atelier.store.db import make_engine
 from atelier.store.migrate import migrate
 from atelier.store.repository import Append
@@ -72,8 +72,8 @@ async def test_a_value_longer_than_its_column_is_refused_not_cut(store: EventSto
         pytest.skip("SQLite keeps any length of text")
     await _board(store, A)
     too_long = "p_" + "x" * 39  # actor is VARCHAR(40)
-    with pytest.raises(Exception, match="too long"):
-        await store.append_many([[_note(A, 2, too_long, "c1", "refused")]])
+    [outcome] = await store.append_many([[_note(A, 2, too_long, "c1", "refused")]])
+    assert isinstance(outcome, Invalid), outcome
     assert await store.events_after(board_id=A, seq=1) == []
     assert await store.command_seq(board_id=A, actor=too_long[:40], cid="c1") is None
 
@@ -94,3 +94,27 @@ async def test_postgresql_appends_without_locking_the_board_row(store: EventStor
     assert count == (0 if store.engine.dialect.name == "postgresql" else 1)
     await _board(store, A)
     assert await store.append_many([[_note(A, 2, "p_1", "c1", "written")]]) == [None]
+
+
+async def test_a_unit_whose_value_cannot_be_stored_fails_alone(store: EventStore) -> None:
+    """A value that does not encode (a lone surrogate) or that the database refuses (too long for its
+    column) fails its own unit with Invalid; the other boards' units of the same group commit."""
+    await _board(store, A)
+    await _board(store, B)
+    bad_units = [[_note(B, 2, "p_9", "c9", "x\ud800")]]
+    if store.engine.dialect.name == "postgresql":
+        bad_units.append([_note(B, 2, "p_" + "x" * 39, "c8", "actor too long")])
+    for bad in bad_units:
+        outcomes = await store.append_many(
+            [
+                [_note(A, len(await store.events_after(board_id=A, seq=0)) + 1, "p_1", None, "kept")],
+                bad,
+                [_note(A, len(await store.events_after(board_id=A, seq=0)) + 2, "p_2", None, "kept too")],
+            ]
+        )
+        assert outcomes[0] is None and outcomes[2] is None, outcomes
+        assert isinstance(outcomes[1], Invalid), outcomes
+    texts = [e.event.data["text"] for e in await store.events_after(board_id=A, seq=1)]
+    assert texts == ["kept", "kept too"] * len(bad_units)
+    assert await store.events_after(board_id=B, seq=1) == []
+    assert await store.append_many([[_note(B, 2, "p_9", "c9", "valid now")]]) == [None]

@@ -76,6 +76,21 @@ def apply_event(state: dict[str, Any], you: dict[str, Any], event: dict[str, Any
                 state["organisations"][kind] = state["organisations"].get(kind, 0) + 1
         case "participant.role_changed":
             state["participants"][data["id"]]["role"] = data["role"]
+        case "participant.removed":
+            pid = data["id"]
+            gone = state["participants"].pop(pid, None)
+            if gone and gone.get("organisation"):
+                _bump(state["organisations"], gone["organisation"], -1)
+            state["personas"].pop(pid, None)
+            state["queue"]["entries"] = [e for e in state["queue"]["entries"] if e["participant"] != pid]
+            for subgroup in state["subgroups"].values():
+                if pid in subgroup["members"]:
+                    subgroup["members"].remove(pid)
+            for ids in state["done"].values():
+                if pid in ids:
+                    ids.remove(pid)
+        case "board.joining_changed":
+            board["joining"] = data["open"]
         case "link.created":
             state["access_links"][data["id"]] = {"kind": data["kind"], "by": data["by"], "at_ms": data["at_ms"]}
         case "links.revoked":

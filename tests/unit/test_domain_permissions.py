@@ -94,6 +94,8 @@ RULES: dict[str, Rule] = {
     "board.lock": facilitators("board.locked"),
     "participant.erase": facilitators("participant.erased"),
     "participant.role": Rule("facilitator", ALWAYS, ("participant.role_changed",)),
+    "participant.remove": facilitators("participant.removed"),
+    "board.joining": facilitators("board.joining_changed"),
     # The rest of the method
     "board.configure": facilitators("board.configured"),
     "agenda.set": facilitators("agenda.changed"),
@@ -188,6 +190,8 @@ def args_for(command: str, target: str, actor: str) -> dict[str, Any]:
         "board.lock": {"locked": True},
         "participant.erase": {"id": OTHER, "for": None},
         "participant.role": {"id": OTHER, "role": "co_facilitator"},
+        "participant.remove": {"id": OTHER},
+        "board.joining": {"open": False},
         "board.configure": {"title": None, "axis": "reach-out", "goal": "Aller vers les publics", "context": None,
                             "links": None, "questions": None, "settings": None},
         "agenda.set": {"phases": agenda},
@@ -511,7 +515,7 @@ def test_a_full_board_refuses_one_more() -> None:
 
     state = fold(*[joined(f"p_{i}", f"P{i}") for i in range(MAX_PARTICIPANTS)])
     exc = error(state, "p_late", "participant.join", {"name": "Late"})
-    assert (exc.code, exc.field) == ("too_large", "participants")
+    assert (exc.code, exc.field, exc.params) == ("too_many", "participants", {"limit": MAX_PARTICIPANTS})
 
 
 def test_phase_list_is_the_documented_agenda() -> None:

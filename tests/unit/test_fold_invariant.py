@@ -199,6 +199,8 @@ def test_scripted_workshop() -> None:
     room.send(PAR, "participant.done", {"done": True})
     room.send(FAC, "next_steps.set", {"text": "Prochain atelier le 12 mars"})
     room.send(FAC, "spotlight.set", {"kind": None, "id": None})
+    room.send(FAC, "board.joining", {"open": False})
+    room.send(FAC, "participant.remove", {"id": PAR})  # with notes, dots, a sub-group, an answer, a persona
     room.send(FAC, "link.create", {"id": "l_projector", "kind": "projector"})
     room.send(COF, "link.create", {"id": "l_cockpit", "kind": "facilitator"})
     room.send(FAC, "links.revoke", {"kind": "projector"})
@@ -363,6 +365,8 @@ ARGS: dict[str, Args] = {
     "closing.answer": lambda r, s: {"question": r.choice(["feeling", "takeaway"]), "text": _text("Ressenti")},
     "next_steps.set": lambda r, s: {"text": _text("Suite")},
     "participant.done": lambda r, s: {"done": r.random() < 0.7},
+    "participant.remove": lambda r, s: {"id": r.choice(["p_3", "p_missing"])},
+    "board.joining": lambda r, s: {"open": r.random() < 0.7},
     "link.create": lambda r, s: {"id": f"l_{r.randrange(10**6)}", "kind": r.choice(["projector", "facilitator"])},
     "links.revoke": lambda r, s: {"kind": r.choice(["projector", "facilitator"])},
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import segno
 from fastapi import APIRouter, Depends, Request, Response
@@ -70,9 +71,22 @@ async def read_board(code: str, request: Request, svc: Services = Depends(servic
     return {"seq": rt.seq, "state": domain.view_state(rt.state, viewer)}
 
 
+# A Host header as browsers send it: a name or an IPv4 address, or an IPv6 literal, and a port.
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$")
+
+
 def join_url(request: Request, svc: Services, code: str) -> str:
-    base = svc.settings.public_url or str(request.base_url)
-    return f"{base.rstrip('/')}/b/{code}"
+    """The link the projector's QR code holds. ATELIER_PUBLIC_URL when set: never what a request says.
+    Without it (a laptop on the room's network), the address the projector itself used, if it is a
+    well-formed host and, when ATELIER_ALLOWED_HOSTS lists some, one of them; otherwise the bare path."""
+    if svc.settings.public_url:
+        return f"{svc.settings.public_url.rstrip('/')}/b/{code}"
+    host = request.headers.get("host", "")
+    allowed = svc.settings.allowed_hosts
+    if _HOST.match(host) and (not allowed or host.lower() in {h.lower() for h in allowed}):
+        scheme = "https" if request.url.scheme == "https" else "http"
+        return f"{scheme}://{host}/b/{code}"
+    return f"/b/{code}"
 
 
 @router.get("/{code}/qr.svg")
@@ -84,4 +98,9 @@ async def qr(code: str, request: Request, svc: Services = Depends(services)) -> 
     segno.make(join_url(request, svc, real_code or code), error="m").save(
         out, kind="svg", scale=8, border=4, dark="#000", light="#fff", xmldecl=False, svgns=True
     )
-    return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+    # Built from the request when no public address is set: no shared cache may hand it to another;
+    # with one, kept a few minutes only, so that a changed address reaches the projector soon.
+    caching = "public, max-age=300" if svc.settings.public_url else "no-store"
+    return Response(
+        out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": caching, "Vary": "Host"}
+    )

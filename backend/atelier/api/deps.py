@@ -46,5 +46,6 @@ async def caller(svc: Services, board_id: str, token: str) -> Viewer:
     rt = await svc.boards.current(board_id)
     viewer = viewer_for(rt.state, found[1])
     if viewer is None:
-        raise ApiError("unauthorized")  # a revoked link, or a credential whose holder is gone
+        # A revoked link, or a credential whose holder is gone (removed by a facilitator: said so).
+        raise ApiError("unauthorized", "removed" if found[1] in rt.state.removed else None)
     return viewer

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ..domain import DomainError
 from ..messages import language_from_header, message
-from ..store import Unavailable
+from ..store import Invalid, Unavailable
 
 STATUS = {
     "bad_request": 400,
     "too_large": 400,
     "unauthorized": 401,
     "forbidden": 403,
+    "joining_closed": 403,
     "not_found": 404,
     "conflict": 409,
     "rate_limited": 429,
@@ -30,10 +33,18 @@ class ApiError(Exception):
         self.params = params
 
 
-def error_response(request: Request, code: str, field: str | None = None, **params: object) -> JSONResponse:
+def error_response(
+    request: Request,
+    code: str,
+    field: str | None = None,
+    *,
+    status: int | None = None,
+    headers: Mapping[str, str] | None = None,
+    **params: object,
+) -> JSONResponse:
     lang = language_from_header(request.headers.get("accept-language"))
     body = {"error": {"code": code, "field": field, "message": message(code, lang, field, **params)}}
-    return JSONResponse(body, status_code=STATUS.get(code, 400))
+    return JSONResponse(body, status_code=status or STATUS.get(code, 400), headers=headers)
 
 
 async def on_api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -43,6 +54,11 @@ async def on_api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, "unavailable")
+
+
+async def on_invalid(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database would not store (validation keeps them out; this is the last guard)."""
+    return error_response(request, "bad_request")
 
 
 async def on_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -58,5 +74,6 @@ HANDLERS = {
     ApiError: on_api_error,
     DomainError: on_api_error,
     Unavailable: on_unavailable,
+    Invalid: on_invalid,
     RequestValidationError: on_validation,
 }

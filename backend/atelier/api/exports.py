@@ -15,7 +15,7 @@ from ..exports import EXPORTS, PROGRAMME_EXPORTS
 from ..exports.anonymity import without_hidden_authors
 from ..exports.board_schema import MAX_FILE_BYTES, BoardFileError, read_board_file
 from ..messages import LANGUAGES
-from ..protocol import Strict, clean_text
+from ..protocol import Strict, clean_valid_text
 from ..service import new_id, new_token
 from ..store.programmes import create_programme, programme_for
 from .deps import Services, bearer, board_id_for, caller, services
@@ -89,6 +89,9 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+IMPORT_PATH = "/api/boards/import"  # its body is bounded here (MAX_FILE_BYTES), not by the general bound
+
+
 @router.post("/boards/import", status_code=201)
 async def import_board(request: Request, svc: Services = Depends(services)) -> dict:
     """A new board from a board.json: the same answer as creating one, the content of the file."""
@@ -123,7 +126,7 @@ class ProgrammeCreate(Strict):
     @field_validator("title", mode="before")
     @classmethod
     def _clean(cls, value: object) -> object:
-        return clean_text(value) if isinstance(value, str) else value
+        return clean_valid_text(value) if isinstance(value, str) else value
 
 
 @router.post("/programmes", status_code=201)

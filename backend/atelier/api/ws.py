@@ -15,22 +15,34 @@ from ..domain import Command, DomainError, Viewer
 from ..hub import CLOSE_POLICY, Client, Room
 from ..messages import message
 from ..service import normalise_code
-from ..store import Unavailable
+from ..store import Invalid, Unavailable
 from .deps import Services
 
 log = logging.getLogger("atelier.ws")
 router = APIRouter()
 
 
-def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
+# The page's scheme for the socket's: a page served over http has no business on a wss socket.
+_PAGE_SCHEME = {"ws": "http", "wss": "https"}
+
+
+def origin_allowed(websocket: WebSocket, allowed: list[str], public_url: str | None = None) -> bool:
     """HTTP middleware does not run on sockets: the Origin check lives here. Non-browser clients
-    send no Origin; a browser page from another site always does."""
+    send no Origin; a browser page from another site always does. The board's own site is the public
+    address when one is set, and otherwise (or too) the scheme and host this socket came in on; behind
+    a proxy that terminates TLS, set ATELIER_PUBLIC_URL (or let uvicorn trust the proxy's headers)."""
     origin = websocket.headers.get("origin")
     if origin is None:
         return True
     if origin in allowed:
         return True
-    return urlsplit(origin).netloc.lower() == websocket.headers.get("host", "").lower()
+    page = urlsplit(origin)
+    if public_url:
+        public = urlsplit(public_url)
+        if (page.scheme, page.netloc.lower()) == (public.scheme, public.netloc.lower()):
+            return True
+    scheme = _PAGE_SCHEME.get(websocket.url.scheme, websocket.url.scheme)
+    return page.scheme == scheme and page.netloc.lower() == websocket.headers.get("host", "").lower()
 
 
 class RateLimit:
@@ -57,9 +69,9 @@ async def _receive_text(websocket: WebSocket) -> str | bytes:
     return msg.get("text") if msg.get("text") is not None else msg.get("bytes", b"")
 
 
-async def _refuse(websocket: WebSocket, code: str, lang: str | None) -> None:
+async def _refuse(websocket: WebSocket, code: str, lang: str | None, field: str | None = None) -> None:
     with contextlib.suppress(Exception):
-        await websocket.send_text(protocol.encode(protocol.error(code, message(code, lang))))
+        await websocket.send_text(protocol.encode(protocol.error(code, message(code, lang, field), field=field)))
         await websocket.close(code=CLOSE_POLICY)
 
 
@@ -67,7 +79,7 @@ async def _refuse(websocket: WebSocket, code: str, lang: str | None) -> None:
 async def socket(websocket: WebSocket, code: str) -> None:
     svc: Services = websocket.app.state.services
     settings = svc.settings
-    if not origin_allowed(websocket, settings.allowed_origins):
+    if not origin_allowed(websocket, settings.allowed_origins, settings.public_url):
         await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets HTTP 403
         return
     await websocket.accept()
@@ -101,7 +113,8 @@ async def socket(websocket: WebSocket, code: str) -> None:
         return
     granted = domain.viewer_for(rt.state, credential_id)
     if granted is None:
-        await _refuse(websocket, "unauthorized", hello.lang)
+        removed = "removed" if credential_id in rt.state.removed else None  # their token ended with them
+        await _refuse(websocket, "unauthorized", hello.lang, removed)
         return
     # A projector link always watches as the public does; a member asks for the projector view.
     projector = granted.projector or hello.view == "projector"
@@ -179,6 +192,12 @@ async def _handle(
         _error(client, exc.code, exc.field, cid, **exc.params)
     except Unavailable:
         _error(client, "unavailable", None, cid)
+    except Invalid:
+        _error(client, "bad_request", None, cid)  # a value the database would not store; nothing was written
+    except Exception:
+        # A bug, not the client's fault, but the client still gets its answer and keeps its connection.
+        log.exception("command failed")
+        _error(client, "bad_request", None, cid)
 
 
 def _error(client: Client, code: str, field: str | None, cid: str | None, **params: object) -> None:

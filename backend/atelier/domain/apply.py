@@ -65,6 +65,27 @@ def _role(state: BoardState, data: dict[str, Any]) -> None:
     state.participants[data["id"]].role = data["role"]
 
 
+@folds("participant.removed")
+def _removed(state: BoardState, data: dict[str, Any]) -> None:
+    """Out of the board and of everything that expects them to act; what they wrote and their dots stay."""
+    pid = data["id"]
+    state.participants.pop(pid, None)
+    state.removed.append(pid)
+    state.personas.pop(pid, None)
+    state.queue = [e for e in state.queue if e["participant"] != pid]
+    for subgroup in state.subgroups.values():
+        if pid in subgroup.members:
+            subgroup.members.remove(pid)
+    for ids in state.done.values():
+        if pid in ids:
+            ids.remove(pid)
+
+
+@folds("board.joining_changed")
+def _joining(state: BoardState, data: dict[str, Any]) -> None:
+    state.joining = data["open"]
+
+
 @folds("link.created")
 def _link_created(state: BoardState, data: dict[str, Any]) -> None:
     state.access_links[data["id"]] = {"kind": data["kind"], "by": data["by"], "at_ms": data["at_ms"]}

@@ -12,6 +12,8 @@ from .model import (
     FACILITATORS,
     MAX_NOTES,
     MAX_PARTICIPANTS,
+    MAX_PHASE_LOG,
+    MAX_REMOVED,
     BoardState,
     Note,
     Participant,
@@ -133,11 +135,13 @@ def note_added(state: BoardState, note: Note) -> Event:
 
 @command("participant.join")
 def _join(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
-    if actor_id in state.participants:
+    if actor_id in state.participants or actor_id in state.removed:
         raise DomainError("conflict", "id")
-    if len(state.participants) >= MAX_PARTICIPANTS:
-        raise DomainError("too_large", "participants")
     role = Role(args.get("role", Role.PARTICIPANT))
+    if not state.joining and role != Role.FACILITATOR:
+        raise DomainError("joining_closed")
+    if len(state.participants) >= MAX_PARTICIPANTS:
+        raise DomainError("too_many", "participants", limit=MAX_PARTICIPANTS)
     participant = Participant(id=actor_id, name=args["name"], role=role.value, organisation=args.get("organisation"))
     return [Event("participant.joined", {"participant": participant.__dict__.copy()})]
 
@@ -154,6 +158,27 @@ def _role(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Ev
     return [Event("participant.role_changed", {"id": target.id, "role": args["role"]})]
 
 
+@command("participant.remove", facilitators_only=True)
+def _remove(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
+    """Someone who should not be on the board (a flood of fake joins, a troll): their sockets are closed
+    and their token refused from then on (see `closes`); what they wrote stays, for the facilitator to
+    keep or delete. Facilitators are not removed this way: demote a co-facilitator first."""
+    target = state.participants.get(args["id"])
+    if target is None:
+        raise DomainError("not_found", "id")
+    if target.role != Role.PARTICIPANT:
+        raise DomainError("forbidden", "id")
+    if len(state.removed) >= MAX_REMOVED:
+        raise DomainError("too_many", "removed", limit=MAX_REMOVED)
+    return [Event("participant.removed", {"id": target.id})]
+
+
+@command("board.joining", facilitators_only=True)
+def _joining(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
+    """Close the door (or open it again): joins are refused with `joining_closed`, people in stay in."""
+    return [Event("board.joining_changed", {"open": bool(args["open"])})]
+
+
 # --- notes ----------------------------------------------------------------------------------
 
 
@@ -163,7 +188,7 @@ def _note_add(state: BoardState, actor_id: str, args: dict, ctx: Context) -> lis
     if args.get("for") and not _is_facilitator(state, actor_id):
         raise DomainError("forbidden", "for")
     if len(state.notes) >= MAX_NOTES:
-        raise DomainError("too_large", "notes")
+        raise DomainError("too_many", "notes", limit=MAX_NOTES)
     color = args.get("color") or COLORS[0]
     persona = args.get("persona")
     if persona is not None and persona not in ctx.personas:
@@ -282,6 +307,8 @@ def _votes_reveal(state: BoardState, actor_id: str, args: dict, ctx: Context) ->
 @command("phase.set", facilitators_only=True)
 def _phase_set(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     phase = Phase(args["phase"]).value
+    if len(state.phase_log) >= MAX_PHASE_LOG:
+        raise DomainError("too_many", "phase_log", limit=MAX_PHASE_LOG)
     fresh = timers.stopped(state.phase_minutes(phase) * 60)
     return [Event("phase.changed", {"phase": phase, "timer": fresh.public(), "at_ms": ctx.now_ms})]
 

@@ -64,4 +64,6 @@ def closes(event: Event) -> frozenset[str]:
         return frozenset(event.data["ids"])
     if event.name == "participant.erased" and event.data.get("participant_id"):
         return frozenset({event.data["participant_id"]})  # their access went with their data (erasure.py)
+    if event.name == "participant.removed":
+        return frozenset((event.data["id"],))  # their token is refused from then on (viewer_for)
     return frozenset()

@@ -10,7 +10,13 @@ from .decide import _is_facilitator, _require, about_note, anonymised, command, 
 from .errors import DomainError
 from .events import Context, Event
 from .model import (
+    MAX_GROUP_NOTES,
+    MAX_GROUPS,
     MAX_PRESENTED,
+    MAX_QUEUE,
+    MAX_REMARKS,
+    MAX_SHEET_LINKS,
+    MAX_SOLUTIONS,
     SHEET_FIELDS,
     BoardState,
     Group,
@@ -126,6 +132,8 @@ def _queue_join(state: BoardState, actor_id: str, args: dict, ctx: Context) -> l
     participant = None if name else actor_id
     if participant and any(e["participant"] == participant for e in state.queue):
         raise DomainError("conflict", "queue")
+    if len(state.queue) >= MAX_QUEUE:
+        raise DomainError("too_many", "queue", limit=MAX_QUEUE)
     entry = {"id": ctx.new_id("q"), "participant": participant, "name": name}
     return [_queue_event([*state.queue, entry], state.speaker, state.speaker_timer)]
 
@@ -171,6 +179,8 @@ def _group_create(state: BoardState, actor_id: str, args: dict, ctx: Context) ->
         _groupable(state, actor_id, note_id)
     if not _is_facilitator(state, actor_id) and state.phase != Phase.CONVERGENCE:
         raise DomainError("not_allowed_in_phase", phase=state.phase)
+    if len(state.groups) >= MAX_GROUPS:
+        raise DomainError("too_many", "groups", limit=MAX_GROUPS)
     group = {"id": ctx.new_id("g"), "title": args["title"], "note_ids": list(dict.fromkeys(args["note_ids"]))}
     return [Event("group.created", {"group": group})]
 
@@ -190,6 +200,8 @@ def _group_add(state: BoardState, actor_id: str, args: dict, ctx: Context) -> li
         raise DomainError("not_allowed_in_phase", phase=state.phase)
     if args["note_id"] in group.note_ids:
         raise DomainError("conflict", "note_id")
+    if len(group.note_ids) >= MAX_GROUP_NOTES:
+        raise DomainError("too_many", "note_ids", limit=MAX_GROUP_NOTES)
     return [Event("group.added", {"group_id": group.id, "note_id": args["note_id"]})]
 
 
@@ -234,6 +246,8 @@ def _retain(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[
         raise DomainError("bad_request", "note_id")
     if any(s.source_id == source_id for s in state.solutions.values()):
         raise DomainError("conflict", "note_id" if kind == "note" else "group_id")
+    if len(state.solutions) >= MAX_SOLUTIONS:
+        raise DomainError("too_many", "solutions", limit=MAX_SOLUTIONS)
     solution = {
         "id": ctx.new_id("s"),
         "kind": kind,
@@ -354,6 +368,8 @@ def _sheet_link(state: BoardState, actor_id: str, args: dict, ctx: Context) -> l
     note = visible_note(state, actor_id, args["note_id"], "note_id")
     if note.id in sheet.source_note_ids:
         raise DomainError("conflict", "note_id")
+    if len(sheet.source_note_ids) >= MAX_SHEET_LINKS:
+        raise DomainError("too_many", "source_note_ids", limit=MAX_SHEET_LINKS)
     return [Event("sheet.linked", {"sheet_id": sheet.id, "note_id": note.id})]
 
 
@@ -363,6 +379,8 @@ def _remark(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[
         raise DomainError("not_found", "sheet_id")
     if state.phase != Phase.SHARING and not _is_facilitator(state, actor_id):
         raise DomainError("not_allowed_in_phase", phase=state.phase)
+    if len(state.remarks) >= MAX_REMARKS:
+        raise DomainError("too_many", "remarks", limit=MAX_REMARKS)
     remark = {
         "id": ctx.new_id("r"),
         "sheet_id": args["sheet_id"],

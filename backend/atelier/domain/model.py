@@ -41,6 +41,17 @@ MAX_NOTES = 5000
 MAX_PARTICIPANTS = 5000
 MAX_FIELD_TEXT = 4000
 MAX_PRESENTED = 3
+# Every collection that input can grow has a cap, the same here (live commands refuse the next one with
+# `too_many`, field = the collection) and in the board.json importer, so that whatever a board can hold,
+# its export imports back (docs/protocol.md, "Limits").
+MAX_GROUPS = 500
+MAX_GROUP_NOTES = 500
+MAX_SOLUTIONS = 200  # and as many action sheets
+MAX_SHEET_LINKS = 1000  # notes linked to one action sheet (a retained group brings its notes)
+MAX_REMARKS = 2000
+MAX_QUEUE = 200
+MAX_PHASE_LOG = 1000
+MAX_REMOVED = MAX_PARTICIPANTS
 DEFAULT_SOLUTIONS = 3
 SHEET_FIELDS = ("name", "objectives", "description", "lead", "partners", "targets", "means", "indicators")
 REMARK_KINDS = ("for", "against", "suggestion")
@@ -225,6 +236,9 @@ class BoardState:
     next_steps: str = ""
     done: dict[str, list[str]] = field(default_factory=dict)  # phase -> participants who are done
     phase_log: list[dict[str, Any]] = field(default_factory=list)  # {phase, started_ms, ended_ms}
+    joining: bool = True  # whether new participants may join (board.joining)
+    # Participants the facilitator removed: their tokens are refused, what they wrote stays theirs.
+    removed: list[str] = field(default_factory=list)
     # Live access links (domain/links.py): link id -> {kind, by, at_ms}. Never exported nor copied.
     access_links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -268,6 +282,7 @@ class BoardState:
         for name in ("phases", "links", "queue", "phase_log"):
             fields[name] = [dict(item) for item in fields.get(name, [])]
         fields["questions"] = list(fields.get("questions", []))
+        fields["removed"] = list(fields.get("removed", []))
         fields["votes"] = {pid: dict(per) for pid, per in fields.get("votes", {}).items()}
         fields["personas"] = dict(fields.get("personas", {}))
         fields["done"] = {phase: list(ids) for phase, ids in fields.get("done", {}).items()}

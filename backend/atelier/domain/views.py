@@ -64,6 +64,7 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
             "next_steps": state.next_steps,
             "spotlight": dict(state.spotlight) if state.spotlight else None,
             "phase_log": [dict(entry) for entry in state.phase_log],
+            "joining": state.joining,
         },
         "timer": state.timer.public(),
         "participants": {pid: dict(p.__dict__) for pid, p in state.participants.items()},

@@ -15,23 +15,31 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from ..domain.model import (
     MAX_FIELD_TEXT,
+    MAX_GROUP_NOTES,
+    MAX_GROUPS,
     MAX_NOTES,
     MAX_PARTICIPANTS,
+    MAX_PHASE_LOG,
+    MAX_QUEUE,
+    MAX_REMARKS,
+    MAX_REMOVED,
+    MAX_SHEET_LINKS,
+    MAX_SOLUTIONS,
     MAX_TEXT,
     ORGANISATION_KINDS,
 )
 from ..domain.phases import ORDER, Phase
-from ..protocol import Color, Coord, Id
+from ..protocol import Color, Coord, Id, check_unicode
 from .board import FORMAT, VERSION
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_MS = 10**13  # year 2286: any real timestamp, no absurd one
 MAX_TIMER_MS = 7 * 24 * 3600 * 1000
 MAX_DOTS = 20  # votes.configure allows at most 20 dots, so nobody ever holds more
-MAX_LOG = 10_000
-MAX_SOLUTIONS = 200
-MAX_REMARKS = 20_000
-MAX_QUEUE = 10_000
+# The collections' caps are the live commands' (domain/model.py): whatever a board can hold imports back.
+# Participants are the one exception: each import adds its own facilitator beside the file's people,
+# so a full board's export keeps importing, copy after copy.
+MAX_IMPORTED_PARTICIPANTS = MAX_PARTICIPANTS + 100
 
 # Control characters never reach the state through the protocol (clean_text drops them).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -40,7 +48,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def _no_control(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("control character")
-    return value
+    return check_unicode(value)  # a non-character, as on the wire (orjson refuses lone surrogates already)
 
 
 def Text(max_length: int, min_length: int = 0) -> Any:
@@ -99,7 +107,7 @@ class NoteModel(Strict):
 
 
 class LinkModel(Strict):
-    url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$", strict=True)]
+    url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$", strict=True), AfterValidator(check_unicode)]
     title: Text(120)
 
 
@@ -113,7 +121,7 @@ class SettingsModel(Strict):
 class GroupModel(Strict):
     id: Id
     title: Text(120, 1)
-    note_ids: Annotated[list[Id], Field(max_length=MAX_NOTES)]
+    note_ids: Annotated[list[Id], Field(max_length=MAX_GROUP_NOTES)]
 
 
 class SolutionModel(Strict):
@@ -147,7 +155,7 @@ class SheetModel(Strict):
     id: Id
     solution_id: Id
     fields: SheetFieldsModel
-    source_note_ids: Annotated[list[Id], Field(max_length=2 * MAX_NOTES)]
+    source_note_ids: Annotated[list[Id], Field(max_length=MAX_SHEET_LINKS)]
 
 
 class RemarkModel(Strict):
@@ -162,7 +170,7 @@ class RemarkModel(Strict):
 class SubgroupModel(Strict):
     id: Id
     name: Text(60, 1)
-    members: Annotated[list[Id], Field(max_length=MAX_PARTICIPANTS)]
+    members: Annotated[list[Id], Field(max_length=MAX_IMPORTED_PARTICIPANTS)]
     solution_id: Id | None
 
 
@@ -204,9 +212,9 @@ class StateModel(Strict):
     vote_budget: Annotated[int, Field(ge=1, le=MAX_DOTS, strict=True)]
     votes_revealed: Bool
     timer: TimerModel
-    participants: Annotated[dict[Id, ParticipantModel], Field(min_length=1, max_length=MAX_PARTICIPANTS)]
+    participants: Annotated[dict[Id, ParticipantModel], Field(min_length=1, max_length=MAX_IMPORTED_PARTICIPANTS)]
     notes: Annotated[dict[Id, NoteModel], Field(max_length=MAX_NOTES)]
-    votes: Annotated[dict[Id, Dots], Field(max_length=MAX_PARTICIPANTS)]
+    votes: Annotated[dict[Id, Dots], Field(max_length=MAX_IMPORTED_PARTICIPANTS + MAX_REMOVED)]
     status: Literal["draft", "open"]
     axis: Slug | None
     goal: Text(1000)
@@ -214,8 +222,8 @@ class StateModel(Strict):
     links: Annotated[list[LinkModel], Field(max_length=20)]
     questions: Annotated[list[Text(300, 1)], Field(max_length=30)]
     settings: SettingsModel
-    personas: Annotated[dict[Id, Slug], Field(max_length=MAX_PARTICIPANTS)]
-    groups: Annotated[dict[Id, GroupModel], Field(max_length=MAX_NOTES)]
+    personas: Annotated[dict[Id, Slug], Field(max_length=MAX_IMPORTED_PARTICIPANTS)]
+    groups: Annotated[dict[Id, GroupModel], Field(max_length=MAX_GROUPS)]
     solutions: Annotated[dict[Id, SolutionModel], Field(max_length=MAX_SOLUTIONS)]
     sheets: Annotated[dict[Id, SheetModel], Field(max_length=MAX_SOLUTIONS)]
     remarks: Annotated[dict[Id, RemarkModel], Field(max_length=MAX_REMARKS)]
@@ -225,10 +233,15 @@ class StateModel(Strict):
     speaker: QueueEntry | None
     speaker_timer: TimerModel
     spotlight: SpotlightModel | None
-    closing: Annotated[dict[Id, ClosingModel], Field(max_length=4 * MAX_PARTICIPANTS)]
+    closing: Annotated[dict[Id, ClosingModel], Field(max_length=4 * (MAX_IMPORTED_PARTICIPANTS + MAX_REMOVED))]
     next_steps: Text(MAX_FIELD_TEXT)
-    done: Annotated[dict[Phase, Annotated[list[Id], Field(max_length=MAX_PARTICIPANTS)]], Field(max_length=len(ORDER))]
-    phase_log: Annotated[list[PhaseLogEntry], Field(max_length=MAX_LOG)]
+    done: Annotated[
+        dict[Phase, Annotated[list[Id], Field(max_length=MAX_IMPORTED_PARTICIPANTS)]], Field(max_length=len(ORDER))
+    ]
+    phase_log: Annotated[list[PhaseLogEntry], Field(max_length=MAX_PHASE_LOG)]
+    # Newer than version 1's first files: absent, they take the value every board had then.
+    joining: Bool = True
+    removed: Annotated[list[Id], Field(max_length=MAX_REMOVED)] = []
 
 
 class BoardFile(Strict):
@@ -297,14 +310,17 @@ def _consistent(s: StateModel) -> None:
         _check(all(key == item.id for key, item in items.items()), field)
     _check([p.id for p in s.phases] == [p.value for p in ORDER], "phases")
     people = s.participants
-    _all_in((n.author for n in s.notes.values()), people, "author")
+    _check(len(set(s.removed)) == len(s.removed) and not set(s.removed) & set(people), "removed")
+    # What a removed participant wrote (and their dots) stays theirs: authors are anyone who took part.
+    authors = set(people) | set(s.removed)
+    _all_in((n.author for n in s.notes.values()), authors, "author")
     _all_in((n.group for n in s.notes.values()), s.groups, "group")
     for group in s.groups.values():
         _check(len(set(group.note_ids)) == len(group.note_ids), "note_ids")
         _check(all(nid in s.notes and s.notes[nid].group == group.id for nid in group.note_ids), "note_ids")
     _check(all(n.group is None or n.id in s.groups[n.group].note_ids for n in s.notes.values()), "group")
     for voter, dots in s.votes.items():
-        _check(voter in people, "votes")
+        _check(voter in authors, "votes")
         _check(all(t in s.notes or t in s.groups for t in dots), "votes")
         _check(sum(dots.values()) <= MAX_DOTS, "votes")
     _all_in(s.personas, people, "personas")
@@ -313,15 +329,15 @@ def _consistent(s: StateModel) -> None:
         sheet = s.sheets.get(solution.sheet_id)
         _check(sheet is not None and sheet.solution_id == solution.id, "sheet_id")
     for sheet in s.sheets.values():
-        _all_in((f.by for f in sheet.fields.__dict__.values()), people, "by")
+        _all_in((f.by for f in sheet.fields.__dict__.values()), authors, "by")
     _all_in((r.sheet_id for r in s.remarks.values()), s.sheets, "sheet_id")
-    _all_in((r.author for r in s.remarks.values()), people, "author")
+    _all_in((r.author for r in s.remarks.values()), authors, "author")
     for subgroup in s.subgroups.values():
         _all_in(subgroup.members, people, "members")
         _all_in([subgroup.solution_id], s.solutions, "solution_id")
-    _all_in((a.author for a in s.closing.values()), people, "author")
+    _all_in((a.author for a in s.closing.values()), authors, "author")
     _all_in((e.participant for e in s.queue), people, "queue")
-    _all_in([s.speaker.participant if s.speaker else None], people, "speaker")
+    _all_in([s.speaker.participant if s.speaker else None], authors, "speaker")
     for ids in s.done.values():
         _all_in(ids, people, "done")
     if s.spotlight is not None:

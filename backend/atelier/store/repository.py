@@ -15,7 +15,7 @@ import orjson
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import dialect as postgresql_dialect
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..domain import BoardState, Event
@@ -38,6 +38,11 @@ class Unavailable(Exception):
     """The database cannot be reached; the command was not written."""
 
 
+class Invalid(Exception):
+    """A value of this unit cannot be stored (it does not encode, or the database refuses it); nothing of
+    the unit was written. It fails that unit alone: the others of its group commit without it."""
+
+
 @dataclass(frozen=True)
 class StoredEvent:
     seq: int
@@ -48,12 +53,21 @@ LEASE_WAIT = 5.0  # seconds a process waits for another's board lease before dec
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 
 
-def _retryable(exc: DBAPIError) -> bool:
+def _sqlstate(exc: DBAPIError) -> str | None:
     orig = exc.orig
     state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     cause = getattr(orig, "__cause__", None)
-    state = state or getattr(cause, "sqlstate", None)
-    return state in RETRYABLE_SQLSTATES
+    return state or getattr(cause, "sqlstate", None)
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    return _sqlstate(exc) in RETRYABLE_SQLSTATES
+
+
+def _refused_value(exc: DBAPIError) -> bool:
+    """A value the database will not store (SQLSTATE class 22, data exception: too long for its column,
+    a NUL in text, a character the encoding lacks): the unit's doing, nothing was written."""
+    return isinstance(exc, DataError) or (_sqlstate(exc) or "").startswith("22")
 
 
 def hash_token(token: str) -> str:
@@ -219,8 +233,12 @@ def _append_many_sync(
     except sqlite3.IntegrityError as exc:
         if len(units) == 1:
             return [Conflict(str(exc))]
-    # As on PostgreSQL: again in one transaction, a savepoint per unit, so the unit that conflicts
-    # fails alone and the others commit together. Any other error fails the whole group.
+    except _SQLITE_REFUSED as exc:
+        if len(units) == 1:
+            return [Invalid(type(exc).__name__)]
+    # As on PostgreSQL: again in one transaction, a savepoint per unit, so the unit that conflicts (or
+    # holds a value that cannot be stored) fails alone and the others commit together. Any other error
+    # (the database is locked, the disk full) fails the whole group.
     outcomes: list[Exception | None] = []
     with transaction(conn):
         for unit in units:
@@ -231,8 +249,16 @@ def _append_many_sync(
             except sqlite3.IntegrityError as exc:
                 conn.execute("ROLLBACK TO unit")
                 outcomes.append(Conflict(str(exc)))
+            except _SQLITE_REFUSED as exc:
+                conn.execute("ROLLBACK TO unit")
+                outcomes.append(Invalid(type(exc).__name__))
             conn.execute("RELEASE unit")
     return outcomes
+
+
+# What sqlite3 raises for a value it cannot bind or store (a string that does not encode as UTF-8 is a
+# UnicodeEncodeError, a ValueError): the unit's doing, not the database's.
+_SQLITE_REFUSED = (sqlite3.DataError, sqlite3.ProgrammingError, ValueError, TypeError, OverflowError)
 
 
 def _sqlite_error(exc: BaseException) -> Exception | None:
@@ -282,6 +308,8 @@ class EventStore:
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from None
         except DBAPIError as exc:
+            if _refused_value(exc):
+                raise Invalid(type(exc.orig).__name__) from None
             if _retryable(exc):
                 # A deadlock or serialisation failure rolled the whole transaction back: nothing was
                 # written, and trying again (one command at a time) is what PostgreSQL asks for.
@@ -356,7 +384,10 @@ class EventStore:
 
     async def create_board(self, *, board_id: str, code: str, created_ms: int, append: Append) -> None:
         """The board row and its first events in one transaction. Conflict if the code is taken."""
-        rows = group_rows([append])
+        try:
+            rows = group_rows([append])
+        except Exception as exc:
+            raise Invalid(type(exc).__name__) from None
         if self._sqlite is not None:
 
             def work(conn: sqlite3.Connection) -> None:
@@ -392,8 +423,12 @@ class EventStore:
     async def append_many(self, units: Sequence[Sequence[Append]]) -> list[Exception | None]:
         """Group commit: many commands' events in one transaction. A unit (one command, or one board's
         run of commands) commits whole or not at all; if the group conflicts, it is written again with a
-        savepoint per unit, so that one conflict does not sink the others. Returns an outcome per unit."""
-        whole = group_rows([item for unit in units for item in unit])
+        savepoint per unit, so that one conflict does not sink the others. Returns an outcome per unit.
+        A unit whose rows cannot even be built (a value that does not encode) fails alone with Invalid."""
+        try:
+            whole = group_rows([item for unit in units for item in unit])
+        except Exception:
+            return await self._append_apart(units)
         if self._sqlite is not None:
             try:
                 outcomes: list[Exception | None] = await self._on_writer(
@@ -415,7 +450,7 @@ class EventStore:
                 async with self._begin() as conn:
                     await self._write_rows(conn, whole)
             return [None] * len(units)
-        except Conflict as exc:
+        except (Conflict, Invalid) as exc:
             if len(units) == 1:
                 return [exc]
         except Unavailable as exc:
@@ -433,9 +468,29 @@ class EventStore:
                         outcomes.append(None)
                     except IntegrityError as exc:
                         outcomes.append(Conflict(str(exc.orig)))
+                    except DBAPIError as exc:
+                        if not _refused_value(exc):
+                            raise
+                        outcomes.append(Invalid(type(exc.orig).__name__))
             return outcomes
-        except (Conflict, Unavailable) as exc:
+        except (Conflict, Invalid, Unavailable) as exc:
             return [exc] * len(units)  # nothing of this group was committed
+
+    async def _append_apart(self, units: Sequence[Sequence[Append]]) -> list[Exception | None]:
+        """The units whose rows cannot be built fail alone (Invalid); the others commit as a group."""
+        outcomes: list[Exception | None] = [None] * len(units)
+        kept: list[int] = []
+        for index, unit in enumerate(units):
+            try:
+                group_rows(unit)
+            except Exception as exc:
+                outcomes[index] = Invalid(type(exc).__name__)
+            else:
+                kept.append(index)
+        if kept:
+            for index, outcome in zip(kept, await self.append_many([units[i] for i in kept]), strict=True):
+                outcomes[index] = outcome
+        return outcomes
 
     async def _write_rows(self, conn: AsyncConnection, rows: GroupRows) -> None:
         """One statement per table (PostgreSQL, or SQLite without a file)."""
