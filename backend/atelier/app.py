@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from .api import boards, exports, health, templates, ws
+from .api import boards, exports, health, templates, throttle, ws
 from .api.deps import Services
 from .api.errors import HANDLERS
 from .api.pages import frontend_dir, pages_router
@@ -68,7 +68,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 pace_seconds=settings.delivery_pace_ms / 1000,
                 busy=gauge.is_busy,
                 observe=service.observe,
-            )
+            ),
+            max_per_key=settings.max_sockets_per_token,
+            budget=lambda: ws.RateLimit(settings.rate_per_second, settings.rate_burst),
         )
         app.state.services = Services(settings=settings, boards=service, hub=hub)
         try:
@@ -87,6 +89,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
         redoc_url=None,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
     )
+
+    throttle.install(app, settings)  # inside the security headers: a 429 carries them too
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
