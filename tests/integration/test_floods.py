@@ -7,6 +7,7 @@ default) to stand for many clients, and 127.0.0.2 / 127.0.0.3 as untrusted direc
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 import time
 from typing import Any
@@ -178,6 +179,7 @@ async def test_three_hundred_reloads_leave_no_deaf_socket(server: ServerProcess)
         boards.append(p)
 
     deaf = 0
+    rng = random.Random(14)
 
     async def reload_loop(p: Participant, rounds: int) -> None:
         nonlocal deaf
@@ -186,7 +188,8 @@ async def test_three_hundred_reloads_leave_no_deaf_socket(server: ServerProcess)
             new = Participant(p.ws_url, p.code, p.token)
             new.state, new.seq = p.state, p.seq
             opening = asyncio.create_task(new.connect(last_seq=p.seq))
-            await asyncio.sleep(0)
+            # The old page goes while the new one is being welcomed (at some point of it).
+            await asyncio.sleep(rng.uniform(0, 0.03))
             await p.close()
             await opening
             seq = await new.ok("note.move", {"id": note_id, "x": k, "y": k})
