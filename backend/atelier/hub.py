@@ -15,6 +15,7 @@ import orjson
 from . import protocol
 from .broker import RESYNC, Broker
 from .domain import Viewer, event_for_others, sees_in_full, sees_restricted
+from .memory import Trimmer
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
 from .wire import Batch, Outgoing, Welcome, direct_socket
@@ -507,6 +508,7 @@ class Hub:
         self._by_key: dict[str, OrderedDict[Client, None]] = {}
         self.max_per_key = max_per_key
         self._budget = budget
+        self.trimmer = Trimmer()
 
     @contextlib.asynccontextmanager
     async def _lifecycle(self, board_id: str) -> AsyncIterator[None]:
@@ -579,8 +581,10 @@ class Hub:
             if room is None:
                 return
             room.clients.discard(client)
-            if not await self._close_if_empty(board_id, room):
+            closed = await self._close_if_empty(board_id, room)
+            if not closed:
                 self.announce_presence(room)
+        self.trimmer.departed(room_closed=closed)
 
     async def _close_if_empty(self, board_id: str, room: Room) -> bool:
         """Stop the room if nobody is in it or on their way (under the board's lifecycle lock)."""
@@ -607,4 +611,5 @@ class Hub:
             for client in list(room.clients):
                 await client.stop()
         self.rooms.clear()
+        self.trimmer.close()
         await self.presence.close()
