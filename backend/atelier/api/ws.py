@@ -78,6 +78,23 @@ async def _refuse(websocket: WebSocket, code: str, lang: str | None, close: int 
         await websocket.close(code=close)
 
 
+_CODES: dict[str, str] = {}  # code -> board id: a board's code never changes and boards are never deleted
+_MAX_CODES = 10_000
+
+
+async def _board_id(svc: Services, code: str) -> str | None:
+    """The board of a code, remembered (a reconnect storm asks for the same one a thousand times;
+    unknown codes are not remembered, so guessing still costs a lookup, and a failure token)."""
+    found = _CODES.get(code)
+    if found is None:
+        found = await svc.boards.store.board_id(code=code)
+        if found is not None:
+            if len(_CODES) >= _MAX_CODES:
+                _CODES.pop(next(iter(_CODES)))
+            _CODES[code] = found
+    return found
+
+
 @router.websocket("/ws/{code}")
 async def socket(websocket: WebSocket, code: str) -> None:
     svc: Services = websocket.app.state.services
@@ -105,8 +122,9 @@ async def socket(websocket: WebSocket, code: str) -> None:
     if address is not None and throttle.lookup_wait(address):
         await _refuse(websocket, "rate_limited", hello.lang, CLOSE_TOO_SLOW)  # 1013: try again later
         return
+    alone = not settings.redis_url or settings.redis_url.startswith("memory://")
     try:
-        board_id = await svc.boards.store.board_id(code=normalise_code(code))
+        board_id = await _board_id(svc, normalise_code(code))
         found = await svc.boards.store.credential(token=hello.token) if board_id else None
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
@@ -118,7 +136,13 @@ async def socket(websocket: WebSocket, code: str) -> None:
         return
     participant_id = found[1]
     try:
-        rt = await svc.boards.current(board_id)
+        # A process alone with its database (no shared broker: nobody else writes) holds the board as
+        # committed, so a reconnect storm need not queue a database read per socket on the board's
+        # lock. With several processes the copy may lag another's commit (a role just changed
+        # there): it is read at the head, as before.
+        rt = await svc.boards.runtime(board_id)
+        if not alone or rt.stale or participant_id not in rt.state.participants:
+            rt = await svc.boards.current(board_id)
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
         return
@@ -132,7 +156,14 @@ async def socket(websocket: WebSocket, code: str) -> None:
     client = Client(websocket, viewer, lang, settings.send_buffer, key=credential_key(hello.token))
 
     async def welcome(room: Room) -> tuple[Welcome, int]:
-        current = await svc.boards.current(board_id)
+        # Built under the room's lock, so it must not wait on the database when it need not: the
+        # board's copy in this process is current enough when nothing is folded ahead of its commit
+        # and it is not behind what the room delivered (what is newer reaches this socket from the
+        # room, after the welcome). A storm of reloads then costs no database read per socket.
+        current = await svc.boards.runtime(board_id)
+        behind = current.seq < room.delivered_seq or participant_id not in current.state.participants
+        if not alone or current.stale or current.observed or behind:
+            current = await svc.boards.current(board_id)
         you = {"id": participant_id, "role": current.state.role_of(participant_id), "view": hello.view}
         now = svc.boards.clock.now_ms()
         last = hello.last_seq
