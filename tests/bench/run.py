@@ -86,7 +86,7 @@ QUICK: dict[str, dict[str, Any]] = {
     "idle": {"participants": 100, "per_board": 50, "hold": 1.0},
     "saturation": {"participants": 20, "senders": 4, "inflight": 2, "duration": 2.0, "timed": 4},
     "slowreader": {"participants": 20, "rate": 50.0, "duration": 2.0},
-    "flood": {"participants": 10, "rate": 20.0, "duration": 2.0},
+    "flood": {"participants": 10, "rate": 20.0, "duration": 2.0, "repeats": 1},
     "storm": {"sockets": 20, "notes": 10, "stuck": 2, "other_participants": 4, "other_rate": 10.0, "settle_s": 1.0},
     "persist": {"boards": 4, "per_board": 4, "concurrency": 32, "duration": 1.0},
     "scaleout_plenary": {"participants": 40, "rate": 20.0, "duration": 2.0, "placement": "board"},
@@ -348,11 +348,13 @@ def floods_on(
 
 def run_flood(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
     """A bystander's p99 without and with a participant flooding from 4 sockets, default budgets."""
+    params = dict(params)
+    repeats = params.pop("repeats", FLOOD_REPEATS)
     runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "flooded": []}
-    for _ in range(FLOOD_REPEATS):
+    for _ in range(repeats):
         runs["baseline"].append(floods_on("atelier", "flood", {**params, "flood": 0}, workdir, None))
         runs["flooded"].append(floods_on("atelier", "flood", {**params, "flood": 1}, workdir, None))
-    out: dict[str, Any] = {"params": params, "repeats": FLOOD_REPEATS}
+    out: dict[str, Any] = {"params": params, "repeats": repeats}
     for kind, done in runs.items():
         out[kind] = min(done, key=lambda r: (r.get("bystander_latency_ms") or {}).get("p99") or 1e18)
         out[f"{kind}_p99s"] = [(r.get("bystander_latency_ms") or {}).get("p99") for r in done]
