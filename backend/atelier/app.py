@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from .api import boards, exports, health, links, privacy, templates, ws
+from .api import boards, exports, health, links, privacy, templates, throttle, ws
 from .api.deps import Services
 from .api.errors import HANDLERS
 from .api.exports import IMPORT_PATH
@@ -75,7 +75,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 busy=gauge.is_busy,
                 observe=service.observe,
                 gone=service.forget,
-            )
+            ),
+            max_per_key=settings.max_sockets_per_token,
+            budget=lambda: ws.RateLimit(settings.rate_per_second, settings.rate_burst),
         )
         app.state.services = Services(settings=settings, boards=service, hub=hub)
         sweep = RetentionSweep(service, settings)
@@ -100,6 +102,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     )
     # Added first, so it runs inside the security headers: its own answers get them too.
     app.add_middleware(Guard, limit=settings.max_body_bytes, limits={IMPORT_PATH: None})
+
+    throttle.install(app, settings)  # inside the security headers: a 429 carries them too
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]

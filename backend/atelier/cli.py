@@ -28,13 +28,22 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     migrate(settings.resolved_database_url())
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host
     print(f"Atelier is running: open http://{shown}:{port}/", flush=True)
+    from .listener import GuardedH11Protocol, GuardedWebSocketProtocol
+
     uvicorn.run(
         "atelier.main:app",
         host=host,
         port=port,
         workers=workers,
         log_level=settings.log_level,
-        ws="websockets-sansio",  # hub.py writes fan-out frames straight to its transports (wire.py)
+        # h11 with a header timeout and a cap per address (listener.py); HTTP is not the hot path.
+        http=GuardedH11Protocol,
+        # websockets-sansio: hub.py writes fan-out frames straight to its transports (wire.py)
+        ws=GuardedWebSocketProtocol,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        # One setting says whose X-Forwarded-For is believed, for uvicorn's `client` and for ours.
+        forwarded_allow_ips=settings.trusted_proxies,
         ws_per_message_deflate=settings.ws_per_message_deflate,
         ws_max_size=1024 * 1024,  # frames over 64 KiB get a coded error; over 1 MiB the socket closes
         access_log=False,  # URLs carry room codes, never tokens; still, keep logs lean

@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import orjson
 
 from . import protocol
 from .broker import ERASED, RESYNC, Broker
 from .domain import Viewer, closes, event_for_others, sees_in_full, sees_restricted
+from .memory import Trimmer
 from .messages import message
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
-from .wire import Batch, Outgoing, direct_socket
+from .wire import Batch, Outgoing, Welcome, direct_socket
 
 log = logging.getLogger("atelier.hub")
 
@@ -25,12 +28,16 @@ CLOSE_TOO_SLOW = 1013
 CLOSE_POLICY = 1008
 CLOSE_RELOAD = 4001  # the viewer's rights changed: reconnect without last_seq for a fresh state
 CLOSE_GONE = 4004  # the board, or this person's access to it, was erased: do not reconnect
+# This credential opened more sockets than it may hold at once and this one is its oldest: the page
+# that held it was replaced by a newer one, and must not reconnect (it would close the newer one).
+CLOSE_REPLACED = 4002
 CLOSE_REASONS = {
     CLOSE_SERVICE_RESTART: "service restart",
     CLOSE_TOO_SLOW: "too slow",
     CLOSE_POLICY: "policy",
     CLOSE_RELOAD: "reload",
     CLOSE_GONE: "erased",
+    CLOSE_REPLACED: "replaced",
 }
 # Why a room paces its deliveries: a write to a socket costs about as much as a dozen post-it-sized
 # events in it (mostly the kernel's work), and a delivery writes to every socket of the room, so a
@@ -45,6 +52,12 @@ PACE_FULL_ROOM = 200
 # that stopped reading would otherwise hold the socket (and what is buffered for it) until TCP gives
 # up, since a graceful close waits for the buffer to drain. It resumes like any dropped connection.
 CLOSE_GRACE_SECONDS = 10.0
+# A welcome larger than this is written in slices of this size as its reader takes them, so that a
+# reader who never reads holds at most its send buffer, not a private copy of a large board.
+WELCOME_SLICE = 64 * 1024
+WELCOME_POLL_SECONDS = 0.02
+# A welcome its reader has not taken this long after it began is abandoned (the socket is dropped).
+WELCOME_SECONDS = 60.0
 PRESENCE_COALESCE_SECONDS = 0.25
 PRESENCE_MAX_SECONDS = 5.0  # presence is announced at least this often, whatever the heartbeat
 
@@ -64,17 +77,32 @@ class Client:
     stalling everyone else's delivery or growing without limit."""
 
     def __init__(
-        self, conn: Connection, viewer: Viewer, lang: str, buffer_limit: int, credential: str | None = None
+        self,
+        conn: Connection,
+        viewer: Viewer,
+        lang: str,
+        buffer_limit: int,
+        credential: str | None = None,
+        key: str | None = None,
     ) -> None:
         self.conn = conn
         self.viewer = viewer
         # The stored credential's id (a participant's, or an access link's): what a revocation names.
         self.credential = credential if credential is not None else viewer.id
         self.lang = lang
+        self.key = key  # the credential it opened with (hashed): its sockets share one budget
+        self.budget: Any = None  # that shared budget (api/ws.py's RateLimit), set by the hub
         self.sent_seq = 0
         self._limit = buffer_limit
-        self._largest = 0  # one big frame (a welcome on a slow link) is not a reader falling behind
+        self._largest = 0  # one big event frame is not a reader falling behind (the welcome aside)
         self._closed = False
+        # While a large welcome is written slice by slice: what remains of it, and the event frames
+        # that arrived meanwhile (written after it, in order; bounded like any other backlog).
+        self._slices: deque[bytes | memoryview] | None = None
+        self._held: list[bytes] = []
+        self._held_bytes = 0
+        self._pump: asyncio.TimerHandle | None = None
+        self._welcome_deadline = 0.0
         self._direct = direct_socket(conn)
         self._queue: deque[str | int] = deque()  # the ASGI path: texts, then a close code
         self._queued_bytes = 0  # counted in characters: near enough to bytes for a bound
@@ -104,6 +132,15 @@ class Client:
             if direct.gone:
                 self._closed = True  # the reader side sees the disconnect and cleans up
                 return
+            if self._slices is not None:  # behind the welcome being written
+                wire = batch.wire
+                self._largest = max(self._largest, batch.largest)
+                self._held_bytes += len(wire)
+                if self._held_bytes > self._limit + self._largest:
+                    self.close_soon(CLOSE_TOO_SLOW, front=True)
+                    return
+                self._held.append(wire)
+                return
             if direct.buffered() > self._limit + self._largest:
                 self.close_soon(CLOSE_TOO_SLOW, front=True)
                 return
@@ -122,11 +159,64 @@ class Client:
             self._queue.append(out.text)
         self._wakeup.set()
 
+    def send_welcome(self, welcome: Welcome) -> None:
+        """The first frame. Its shared body is never copied whole for this socket: a large one is
+        written in slices as the reader takes them, so a reader that never reads holds at most about
+        its send buffer (plus what the kernel holds), whatever the size of the board."""
+        if self._closed:
+            return
+        direct = self._direct
+        if direct is None:
+            text = welcome.text
+            self._queued_bytes += len(text)
+            self._queue.append(text)
+            self._wakeup.set()
+            return
+        if direct.gone:
+            self._closed = True
+            return
+        self._slices = deque(welcome.pieces(WELCOME_SLICE))
+        self._welcome_deadline = asyncio.get_running_loop().time() + WELCOME_SECONDS
+        self._write_welcome()
+
+    def _write_welcome(self) -> None:
+        self._pump = None
+        slices, direct = self._slices, self._direct
+        if slices is None or direct is None or self._closed:
+            return
+        if direct.gone:
+            self._slices = None
+            self._closed = True
+            return
+        while slices and direct.buffered() < self._limit:
+            direct.write(slices.popleft())
+        if slices:
+            loop = asyncio.get_running_loop()
+            if loop.time() > self._welcome_deadline:
+                self._slices = None
+                self._closed = True
+                direct.abort_if_open()  # mid-frame: no close frame can follow; it resumes later
+                return
+            self._pump = loop.call_later(WELCOME_POLL_SECONDS, self._write_welcome)
+            return
+        self._slices = None
+        held, self._held, self._held_bytes = self._held, [], 0
+        for wire in held:
+            direct.write(wire)
+
     def close_soon(self, code: int, *, front: bool = False) -> None:
         """Close after what is queued (or at once, dropping the queue, with `front`)."""
         if self._closed:
             return
         self._closed = True
+        if self._slices is not None and self._direct is not None:
+            # In the middle of the welcome's frame, where no close frame may go: drop the connection.
+            self._slices = None
+            self._held = []
+            if self._pump is not None:
+                self._pump.cancel()
+            self._direct.abort_if_open()
+            return
         if self._direct is not None:
             # What was written is already in the transport, ahead of the close frame.
             self._task = asyncio.create_task(self._close(code), name="atelier-client-close")
@@ -158,6 +248,10 @@ class Client:
 
     async def stop(self) -> None:
         self._closed = True
+        self._slices = None
+        self._held = []
+        if self._pump is not None:
+            self._pump.cancel()
         if self._task is None:
             return
         self._task.cancel()
@@ -205,6 +299,31 @@ class Room:
         self._delivered_at = float("-inf")  # loop time of the last delivery
         self._task: asyncio.Task[None] | None = None
         self._beat: asyncio.Task[None] | None = None
+        # Sockets between the hub's admitting them and their joining `clients` (their welcome is
+        # being built): the room is not empty while any is on its way (Hub.register).
+        self.arriving = 0
+        # The state at one seq as each audience sees it, encoded once for a reconnect storm.
+        self._welcomes: dict[tuple[int, str | None, bool], bytes] = {}
+        self._presence_frame: tuple[list[str], Outgoing] | None = None
+
+    def state_body(self, seq: int, stand_in: Viewer, build: Callable[[], Any]) -> bytes:
+        """The encoded `build()` (the state at `seq` as `stand_in`'s audience sees it), from the cache
+        when another socket of that audience was welcomed at that seq; older seqs are dropped."""
+        key = (seq, stand_in.role, stand_in.projector)
+        body = self._welcomes.get(key)
+        if body is None:
+            if self._welcomes and next(iter(self._welcomes))[0] != seq:
+                self._welcomes.clear()
+            body = self._welcomes[key] = orjson.dumps(build())
+        return body
+
+    def presence_frame(self) -> Outgoing:
+        """Who is online, encoded once for as long as it does not change (every newcomer gets it)."""
+        online = self.online()
+        cached = self._presence_frame
+        if cached is None or cached[0] is not online:
+            cached = self._presence_frame = (online, Outgoing(protocol.encode(protocol.presence(online))))
+        return cached[1]
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name=f"atelier-room-{self.board_id}")
@@ -400,60 +519,119 @@ class Room:
 
     def _flush_presence(self) -> None:
         self._presence_flush = None
-        self.broadcast(protocol.encode(protocol.presence(self.online())))
+        frame = self.presence_frame()
+        for client in list(self.clients):
+            client.send(frame)
 
 
 class Hub:
-    def __init__(self, deps: RoomDeps) -> None:
+    """The rooms of this process. A room's whole life (opened for its first socket, a socket added or
+    removed, closed after its last) happens under that board's lifecycle lock, so a socket can never
+    join a room that its last leaver is stopping (a reload used to find such a dead room, and heard
+    nothing until its next ping)."""
+
+    def __init__(self, deps: RoomDeps, *, max_per_key: int = 0, budget: Callable[[], Any] | None = None) -> None:
         self.deps = deps
         self.presence = Presence(deps.broker, min(deps.heartbeat_seconds, PRESENCE_MAX_SECONDS))
         self.rooms: dict[str, Room] = {}
-        self._opening: dict[str, asyncio.Lock] = {}
+        # board id -> (its lifecycle lock, how many hold or await it): dropped when nobody does.
+        self._opening: dict[str, tuple[asyncio.Lock, int]] = {}
+        # credential key -> its open sockets on this process, oldest first (at most max_per_key).
+        self._by_key: dict[str, OrderedDict[Client, None]] = {}
+        self.max_per_key = max_per_key
+        self._budget = budget
+        self.trimmer = Trimmer()
 
-    async def room(self, board_id: str) -> Room:
-        room = self.rooms.get(board_id)
-        if room is not None:
-            return room
-        lock = self._opening.setdefault(board_id, asyncio.Lock())
-        async with lock:
+    @contextlib.asynccontextmanager
+    async def _lifecycle(self, board_id: str) -> AsyncIterator[None]:
+        lock, users = self._opening.get(board_id) or (asyncio.Lock(), 0)
+        self._opening[board_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._opening[board_id]
+            if users == 1:
+                del self._opening[board_id]
+            else:
+                self._opening[board_id] = (lock, users - 1)
+
+    async def register(
+        self, board_id: str, client: Client, welcome: Callable[[Room], Awaitable[tuple[Welcome, int]]]
+    ) -> Room:
+        """Add `client` to its room with the welcome built under the room's lock."""
+        async with self._lifecycle(board_id):
             room = self.rooms.get(board_id)
             if room is None:
                 room = Room(board_id, self.deps, self.presence)
                 await room.start()
                 self.rooms[board_id] = room
-        return room
-
-    async def register(
-        self, board_id: str, client: Client, welcome: Callable[[Room], Awaitable[tuple[dict[str, Any], int]]]
-    ) -> Room:
-        """Add `client` to its room with the welcome built under the room's lock."""
-        room = await self.room(board_id)
-        async with room.lock:
-            message, seq = await welcome(room)
-            client.send(protocol.encode(message))
-            client.sent_seq = seq
-            room.clients.add(client)
+            room.arriving += 1
+        try:
+            async with room.lock:
+                message, seq = await welcome(room)
+                client.send_welcome(message)
+                client.sent_seq = seq
+                room.clients.add(client)
+        except BaseException:
+            async with self._lifecycle(board_id):
+                room.arriving -= 1
+                await self._close_if_empty(board_id, room)
+            raise
+        async with self._lifecycle(board_id):
+            room.arriving -= 1
+        self._admit(client)
         self.announce_presence(room, client)
         return room
 
+    def _admit(self, client: Client) -> None:
+        """Count the socket against its credential; past the cap, its oldest socket is closed (4002)."""
+        if client.key is None:
+            if self._budget is not None:
+                client.budget = self._budget()
+            return
+        sockets = self._by_key.setdefault(client.key, OrderedDict())
+        if sockets:
+            client.budget = next(iter(sockets)).budget
+        elif self._budget is not None:
+            client.budget = self._budget()
+        sockets[client] = None
+        while self.max_per_key and len(sockets) > self.max_per_key:
+            oldest, _ = sockets.popitem(last=False)
+            oldest.close_soon(CLOSE_REPLACED)
+
     async def unregister(self, board_id: str, client: Client) -> None:
         await client.stop()
-        room = self.rooms.get(board_id)
-        if room is None:
-            return
-        room.clients.discard(client)
-        if room.clients:
-            self.announce_presence(room)
-            return
+        if client.key is not None:
+            sockets = self._by_key.get(client.key)
+            if sockets is not None:
+                sockets.pop(client, None)
+                if not sockets:
+                    del self._by_key[client.key]
+        async with self._lifecycle(board_id):
+            room = self.rooms.get(board_id)
+            if room is None:
+                return
+            room.clients.discard(client)
+            closed = await self._close_if_empty(board_id, room)
+            if not closed:
+                self.announce_presence(room)
+        self.trimmer.departed(room_closed=closed)
+
+    async def _close_if_empty(self, board_id: str, room: Room) -> bool:
+        """Stop the room if nobody is in it or on their way (under the board's lifecycle lock)."""
+        if room.clients or room.arriving or self.rooms.get(board_id) is not room:
+            return False
         del self.rooms[board_id]
         await room.stop()
+        return True
 
     def announce_presence(self, room: Room, newcomer: Client | None = None) -> None:
         """Tell this process's presence what its sockets hold; the room broadcasts if the merged view
         changed, and a newcomer who changed nothing still needs to be told who is here."""
         changed = room.presence.set_local(room.local_online()) if room.presence else False
         if not changed and newcomer is not None:
-            newcomer.send(protocol.encode(protocol.presence(room.online())))
+            newcomer.send(room.presence_frame())
 
     async def shutdown(self, code: int = CLOSE_SERVICE_RESTART) -> None:
         for room in list(self.rooms.values()):
@@ -465,4 +643,5 @@ class Hub:
             for client in list(room.clients):
                 await client.stop()
         self.rooms.clear()
+        self.trimmer.close()
         await self.presence.close()

@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     rate_per_second: float = 30.0  # commands per connection, sustained
     rate_burst: int = 60
     ws_per_message_deflate: bool = False  # halves broadcast throughput for post-it-sized frames
+    # --- rates and connections (docs/protocol.md, "Rates and connections") ---
+    # Proxies whose X-Forwarded-For is believed (addresses or networks; "*" = every peer, for a
+    # replica only a proxy can reach). uvicorn's FORWARDED_ALLOW_IPS is set from it.
+    trusted_proxies: list[str] = ["127.0.0.1", "::1"]
+    throttle: bool = True  # per-address HTTP throttling (api/throttle.py)
+    join_burst: int = 200  # joins of one board from one address at once (a room behind one NAT) ...
+    join_per_minute: float = 180.0  # ... then this many a minute
+    lookup_failure_burst: int = 30  # unknown codes (404) and refused tokens (401) per address at once ...
+    lookup_failures_per_hour: float = 180.0  # ... then this many an hour: guessing a code takes months
+    max_sockets_per_token: int = 4  # past it, the credential's oldest socket is closed (4002)
+    max_connections_per_address: int = 1000  # open TCP connections from one address (proxies exempt)
+    header_timeout: float = 10.0  # seconds a connection has to send a complete request head
+    keep_alive_seconds: float = 5.0  # an idle keep-alive HTTP connection is closed after this
+    max_header_bytes: int = 16 * 1024  # a request head larger than this is refused (400)
     log_level: str = "info"
     # --- personal data (docs/privacy.md) ---
     retention_days: int = Field(default=180, ge=0)  # boards erased this long after their last activity; 0: kept

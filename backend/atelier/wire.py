@@ -25,14 +25,50 @@ except ImportError:  # pragma: no cover
 FIN_TEXT = 0x81
 
 
+def text_header(size: int) -> bytes:
+    """The header of an unmasked, unfragmented server text frame of `size` bytes (RFC 6455 §5.2)."""
+    if size < 126:
+        return bytes((FIN_TEXT, size))
+    if size < 1 << 16:
+        return struct.pack("!BBH", FIN_TEXT, 126, size)
+    return struct.pack("!BBQ", FIN_TEXT, 127, size)
+
+
 def text_frame(payload: bytes) -> bytes:
     """An unmasked, unfragmented server text frame (RFC 6455 §5.2)."""
-    size = len(payload)
-    if size < 126:
-        return bytes((FIN_TEXT, size)) + payload
-    if size < 1 << 16:
-        return struct.pack("!BBH", FIN_TEXT, 126, size) + payload
-    return struct.pack("!BBQ", FIN_TEXT, 127, size) + payload
+    return text_header(len(payload)) + payload
+
+
+class Welcome:
+    """A welcome message in three parts: what is this socket's own (`head`: its `you`, the time),
+    the board's state as its audience sees it (`body`, encoded once and shared by every socket of
+    that audience at that seq) and the closing brace. Written as one frame without joining them."""
+
+    __slots__ = ("body", "head", "tail")
+
+    def __init__(self, head: bytes, body: bytes, tail: bytes = b"") -> None:
+        self.head, self.body, self.tail = head, body, tail
+
+    @classmethod
+    def whole(cls, text: str) -> Welcome:
+        return cls(b"", text.encode())
+
+    @property
+    def size(self) -> int:
+        return len(self.head) + len(self.body) + len(self.tail)
+
+    @property
+    def text(self) -> str:
+        return (self.head + self.body + self.tail).decode()
+
+    def pieces(self, slice_size: int) -> list[bytes | memoryview]:
+        """The frame's bytes in order, the shared body cut in views of at most `slice_size` bytes."""
+        body = memoryview(self.body)
+        out: list[bytes | memoryview] = [text_header(self.size) + self.head]
+        out += [body[at : at + slice_size] for at in range(0, len(body), slice_size)]
+        if self.tail:
+            out.append(self.tail)
+        return out
 
 
 class Outgoing:

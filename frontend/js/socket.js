@@ -207,6 +207,17 @@ export function connectBoard(options) {
       onFatal?.(error);
       return;
     }
+    if (closeCode === 4002) {
+      // This credential opened a newer socket elsewhere (another tab, another device) and this one
+      // was its oldest: reconnecting would close that newer one in turn, in a loop. Stop and say so.
+      stopped = true;
+      setStatus('offline');
+      const error = new CommandError('replaced');
+      for (const entry of pending.values()) entry.reject(error);
+      pending.clear();
+      onFatal?.(error);
+      return;
+    }
     if (closeCode === 4001) {
       // Our role changed: what we may see changed with it, so take a fresh state at once.
       lastSeq = null;

@@ -71,7 +71,9 @@ async def handler(ws: ServerConnection) -> None:
         "seq": room.seq,
         "server_time_ms": int(time.time() * 1000),
         "you": {"id": actor, "role": "participant", "view": "board"},
-        "state": {},
+        # A load generator may ask for a welcome as large as Atelier's (the storm scenario): a bare
+        # server then encodes and sends that many bytes per socket.
+        "state": {"pad": "x" * min(int(hello.get("pad_bytes") or 0), 1 << 24)},
     }
     await ws.send(orjson.dumps(welcome).decode())
     room.clients.add(ws)

@@ -1,7 +1,8 @@
 """The benchmark CLI: starts Atelier and the ceiling, drives each scenario with the load generator
 in its own process, prints Atelier beside the ceiling, and writes every figure as JSON.
 
-    python -m tests.bench.run --scenario plenary|workshops|burst|idle|scaleout|saturation|persist|slowreader|all
+    python -m tests.bench.run --scenario plenary|workshops|burst|idle|scaleout|saturation|persist|slowreader
+                                         |flood|storm|all
                               [--quick] [--out results.json] [--idle 10000] [--profile DIR]
 
 Loopback only; every scenario is bounded in size and time (see loadgen.py) and stops by itself.
@@ -32,7 +33,9 @@ from tests.support.server import ServerProcess, free_port
 from .loadgen import raise_nofile
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ("workshops", "plenary", "burst", "idle", "saturation", "slowreader", "persist", "scaleout")
+SCENARIOS = (
+    "workshops", "plenary", "burst", "idle", "saturation", "slowreader", "flood", "storm", "persist", "scaleout"
+)
 PG_ADMIN = os.environ.get("ATELIER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("ATELIER_TEST_REDIS", "redis://127.0.0.1:6379/0")
 GEN_TIMEOUT_S = 900
@@ -50,6 +53,8 @@ FULL: dict[str, dict[str, Any]] = {
     "idle": {"participants": 2000, "per_board": 100, "hold": 5.0},
     "saturation": {"participants": 200, "senders": 20, "inflight": 4, "duration": 10.0, "timed": 20},
     "slowreader": {"participants": 200, "rate": 50.0, "duration": 20.0},
+    "flood": {"participants": 200, "rate": 20.0, "duration": 20.0},
+    "storm": {"sockets": 1000, "notes": 200, "stuck": 10, "other_participants": 12, "other_rate": 10.0},
     "persist": {"boards": 50, "per_board": 8, "concurrency": 400, "duration": 10.0},
     # Scale-out places each board on one process, as deploy/nginx.conf's hash on the board's code does.
     "scaleout_plenary": {"participants": 2000, "rate": 20.0, "duration": 30.0, "placement": "board"},
@@ -72,6 +77,7 @@ FULL: dict[str, dict[str, Any]] = {
     },
 }
 SLOWREADER_REPEATS = 2
+FLOOD_REPEATS = 2  # baseline and flooded runs alternate; the quieter of each kind is kept
 SCALEOUT_REPEATS = 5  # runs of each process count in the scale-out saturation shape (the median is kept)
 QUICK: dict[str, dict[str, Any]] = {
     "workshops": {"boards": 4, "per_board": 5, "interval": 0.5, "duration": 3.0, "votes": 2},
@@ -80,6 +86,8 @@ QUICK: dict[str, dict[str, Any]] = {
     "idle": {"participants": 100, "per_board": 50, "hold": 1.0},
     "saturation": {"participants": 20, "senders": 4, "inflight": 2, "duration": 2.0, "timed": 4},
     "slowreader": {"participants": 20, "rate": 50.0, "duration": 2.0},
+    "flood": {"participants": 10, "rate": 20.0, "duration": 2.0, "repeats": 1},
+    "storm": {"sockets": 20, "notes": 10, "stuck": 2, "other_participants": 4, "other_rate": 10.0, "settle_s": 1.0},
     "persist": {"boards": 4, "per_board": 4, "concurrency": 32, "duration": 1.0},
     "scaleout_plenary": {"participants": 40, "rate": 20.0, "duration": 2.0, "placement": "board"},
     "scaleout_workshops": {
@@ -310,10 +318,57 @@ def run_scenario(
             out[kind] = min(done, key=lambda r: r.get("atelier", {}).get("latency_ms", {}).get("p99") or 1e18)
             out[f"{kind}_p99s"] = [r.get("atelier", {}).get("latency_ms", {}).get("p99") for r in done]
         return out
+    if name == "flood":
+        return run_flood(sizes["flood"], workdir)
+    if name == "storm":
+        return run_storm(sizes["storm"], workdir)
     if name == "scaleout":
         return run_scaleout(sizes, workdir, profile_dir)
     env = UNLIMITED if name == "saturation" else None
     return pair(name, sizes[name], workdir, env, profile_dir)
+
+
+def floods_on(
+    kind: str, scenario: str, params: dict[str, Any], workdir: Path, env: dict[str, str] | None
+) -> dict[str, Any]:
+    """One run of a tests/bench/floods.py scenario against a fresh Atelier or ceiling."""
+
+    def spec(endpoint: tuple[str, int], pid: int) -> dict[str, Any]:
+        target = {"kind": kind, "endpoints": [endpoint], "pids": [pid]}
+        return {"scenario": scenario, "params": params, "target": target, "deadline_s": GEN_TIMEOUT_S - 30}
+
+    if kind == "ceiling":
+        with ceiling(workdir) as ceil:
+            return run_generator("tests.bench.floods", spec(("127.0.0.1", ceil.port), ceil.proc.pid), workdir)  # type: ignore[union-attr]
+    with atelier(workdir, env=env) as procs:
+        proc = procs[0]
+        result = run_generator("tests.bench.floods", spec(("127.0.0.1", proc.port), proc.proc.pid), workdir)  # type: ignore[union-attr]
+        return attach_logs(result, procs)
+
+
+def run_flood(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    """A bystander's p99 without and with a participant flooding from 4 sockets, default budgets."""
+    params = dict(params)
+    repeats = params.pop("repeats", FLOOD_REPEATS)
+    runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "flooded": []}
+    for _ in range(repeats):
+        runs["baseline"].append(floods_on("atelier", "flood", {**params, "flood": 0}, workdir, None))
+        runs["flooded"].append(floods_on("atelier", "flood", {**params, "flood": 1}, workdir, None))
+    out: dict[str, Any] = {"params": params, "repeats": repeats}
+    for kind, done in runs.items():
+        out[kind] = min(done, key=lambda r: (r.get("bystander_latency_ms") or {}).get("p99") or 1e18)
+        out[f"{kind}_p99s"] = [(r.get("bystander_latency_ms") or {}).get("p99") for r in done]
+    return out
+
+
+def run_storm(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    """N hellos at once on one board, Atelier then the ceiling (its welcome padded to Atelier's size)."""
+    out: dict[str, Any] = {"params": params, "env": UNLIMITED}
+    out["atelier"] = floods_on("atelier", "storm", params, workdir, UNLIMITED)
+    if WITH_CEILING:
+        pad = out["atelier"].get("welcome_bytes") or 0
+        out["ceiling"] = floods_on("ceiling", "storm", {**params, "pad_bytes": pad}, workdir, None)
+    return out
 
 
 def run_scaleout(sizes: dict[str, dict[str, Any]], workdir: Path, profile_dir: Path | None) -> dict[str, Any]:
@@ -481,6 +536,30 @@ def render(name: str, result: dict[str, Any]) -> str:
             },
             ("atelier+slow", "atelier"),
         )
+    if name == "flood":
+        rows = []
+        for kind in ("baseline", "flooded"):
+            r = result.get(kind) or {}
+            lat = r.get("bystander_latency_ms") or {}
+            rows.append(
+                f"  {kind:9} bystander p50 {fmt(lat.get('p50'))} ms  p99 {fmt(lat.get('p99'))} ms  "
+                f"flood {fmt(r.get('flood_frames_per_second'))} frames/s sent  errors {r.get('errors')}"
+            )
+        return f"\n== flood {result['params']} (default budgets; p99s {result.get('baseline_p99s')} → "  \
+            f"{result.get('flooded_p99s')})\n" + "\n".join(rows)
+    if name == "storm":
+        rows = []
+        for kind in ("atelier", "ceiling"):
+            r = result.get(kind) or {}
+            lat = r.get("other_latency_ms") or {}
+            rows.append(
+                f"  {kind:8} {r.get('welcomed')} welcomes of {fmt(r.get('welcome_bytes'))} B"
+                f" in {fmt(r.get('storm_s'))} s"
+                f"  other workshop p99 {fmt(lat.get('p99'))} ms  RSS KiB {r.get('rss_kib')}"
+            )
+        a, c = (result.get(k, {}).get("storm_s") for k in ("atelier", "ceiling"))
+        ratio = f"  atelier/ceiling {a / c:.2f}×" if a and c else ""
+        return f"\n== storm {result['params']}{ratio}\n" + "\n".join(rows)
     if name == "persist":
         return table(f"persist {result['params']} (in-process, SQLite)", {"atelier": result.get("atelier")}, None)
     env = f" env {result['env']}" if result.get("env") else ""
@@ -586,6 +665,32 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             if ratio
             else "—",
             None if ratio is None else ratio <= 1.10,
+        )
+    )
+    base, flooded = (get("flood", k, "bystander_latency_ms", "p99") for k in ("baseline", "flooded"))
+    ratio = flooded / base if flooded and base else None
+    out.append(
+        (
+            "a participant flooding from 4 sockets raises a bystander's p99 by less than 10 %",
+            f"p99 {base:.1f} → {flooded:.1f} ms = {ratio:.2f}×" if ratio else "—",
+            None if ratio is None else ratio < 1.10,
+        )
+    )
+    a, c = get("storm", "atelier", "storm_s"), get("storm", "ceiling", "storm_s")
+    n = get("storm", "params", "sockets") or 0
+    other = get("storm", "atelier", "other_latency_ms", "p99")
+    out.append(
+        (
+            f"{n} sockets of one board welcomed at once within 3 × the ceiling (goal: 1,000)",
+            f"{a:.2f} s vs {c:.2f} s = {a / c:.2f}×" if a and c else "—",
+            None if not (a and c) or n < 1000 else a <= 3 * c,
+        )
+    )
+    out.append(
+        (
+            "meanwhile another workshop's p99 stays under 50 ms",
+            f"p99 {other:.1f} ms" if other is not None else "—",
+            None if other is None or n < 1000 else other < 50,
         )
     )
     return out

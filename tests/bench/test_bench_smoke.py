@@ -67,3 +67,28 @@ def test_quick_saturation_counts_every_frame_at_every_reader(tmp_path: Path) -> 
     assert result["expected_counted"] == result["sent_stamped"] * result["counting_readers"]
     assert result["counted_deliveries"] == result["expected_counted"]
     assert result["recorded_deliveries"] == result["expected_deliveries"] > 0
+
+
+def test_quick_flood_and_storm_report_every_figure(tmp_path: Path) -> None:
+    """The abuse scenarios run end to end at tiny scale: the bystander is timed with and without a
+    flooder, every storm socket gets its welcome on both servers, and Atelier's RSS is sampled."""
+    report, printed = bench(tmp_path, "--scenario", "flood,storm")
+    flood = report["results"]["flood"]
+    for kind in ("baseline", "flooded"):
+        run = flood[kind]
+        assert run["errors"] == 0, run
+        assert run["sent_stamped"] > 0
+        assert run["bystander_latency_ms"]["count"] == run["sent_stamped"]
+    assert flood["baseline"]["flood_frames_sent"] == 0 < flood["flooded"]["flood_frames_sent"]
+    storm = report["results"]["storm"]
+    for target in ("atelier", "ceiling"):
+        run = storm[target]
+        assert run["errors"] == 0, run
+        assert run["welcomed"] == run["params"]["sockets"]
+        assert run["storm_s"] > 0 and run["other_latency_ms"]["count"] > 0
+    # The ceiling was told to send a welcome as large as Atelier's.
+    assert storm["ceiling"]["params"]["pad_bytes"] == storm["atelier"]["welcome_bytes"]
+    assert storm["ceiling"]["welcome_bytes"] >= storm["atelier"]["welcome_bytes"]
+    rss = storm["atelier"]["rss_kib"]
+    assert 0 < rss["before"] <= rss["peak"] and rss["after"] > 0
+    assert "== flood" in printed and "== storm" in printed

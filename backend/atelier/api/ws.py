@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from urllib.parse import urlsplit
 
+import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from .. import domain, protocol
 from ..domain import Command, DomainError, Viewer
-from ..hub import CLOSE_POLICY, Client, Room
+from ..domain.views import audience
+from ..hub import CLOSE_POLICY, CLOSE_TOO_SLOW, Client, Room
 from ..messages import message
 from ..service import normalise_code
 from ..store import Invalid, Unavailable
+from ..wire import Welcome
 from .deps import Services
 
 log = logging.getLogger("atelier.ws")
@@ -46,20 +50,31 @@ def origin_allowed(websocket: WebSocket, allowed: list[str], public_url: str | N
 
 
 class RateLimit:
-    """A token bucket per connection: bursts are fine, a flood is refused with a coded error."""
+    """A token bucket per credential (shared by its sockets on this process, hub.py): bursts are
+    fine; past the budget a frame is refused with a coded error and its socket is not read again
+    until a token is earned, so a flood's cost stays the flooder's (TCP pushes back on it)."""
 
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, float(burst)
         self.tokens, self.at = float(burst), time.monotonic()
 
-    def take(self) -> bool:
+    def charge(self) -> float:
+        """Take a token and return 0, or return how long until there is one (taking nothing)."""
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens < 1:
-            return False
+            return (1 - self.tokens) / self.rate
         self.tokens -= 1
-        return True
+        return 0.0
+
+    def take(self) -> bool:
+        return self.charge() == 0.0
+
+
+def credential_key(token: str) -> str:
+    """What groups a credential's sockets, without keeping the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 async def _receive_text(websocket: WebSocket) -> str | bytes:
@@ -69,10 +84,31 @@ async def _receive_text(websocket: WebSocket) -> str | bytes:
     return msg.get("text") if msg.get("text") is not None else msg.get("bytes", b"")
 
 
-async def _refuse(websocket: WebSocket, code: str, lang: str | None, field: str | None = None) -> None:
+async def _refuse(
+    websocket: WebSocket, code: str, lang: str | None, close: int = CLOSE_POLICY, *, field: str | None = None
+) -> None:
     with contextlib.suppress(Exception):
         await websocket.send_text(protocol.encode(protocol.error(code, message(code, lang, field), field=field)))
-        await websocket.close(code=CLOSE_POLICY)
+        await websocket.close(code=close)
+
+
+# code -> board id: a board's code never changes, nor is it given again once its board is erased (a
+# remembered code of an erased board finds no credential, so its sockets are refused all the same).
+_CODES: dict[str, str] = {}
+_MAX_CODES = 10_000
+
+
+async def _board_id(svc: Services, code: str) -> str | None:
+    """The board of a code, remembered (a reconnect storm asks for the same one a thousand times;
+    unknown codes are not remembered, so guessing still costs a lookup, and a failure token)."""
+    found = _CODES.get(code)
+    if found is None:
+        found = await svc.boards.store.board_id(code=code)
+        if found is not None:
+            if len(_CODES) >= _MAX_CODES:
+                _CODES.pop(next(iter(_CODES)))
+            _CODES[code] = found
+    return found
 
 
 @router.websocket("/ws/{code}")
@@ -96,25 +132,40 @@ async def socket(websocket: WebSocket, code: str) -> None:
     if not isinstance(hello, protocol.Hello) or hello.protocol != protocol.PROTOCOL_VERSION:
         await _refuse(websocket, "bad_request", getattr(hello, "lang", None))
         return
+    # A hello looks a code (and a token) up like the HTTP routes do: it spends the same failures.
+    throttle = getattr(websocket.app.state, "throttle", None)
+    address = throttle.address(websocket.scope) if throttle is not None else None
+    if address is not None and throttle.lookup_wait(address):
+        await _refuse(websocket, "rate_limited", hello.lang, CLOSE_TOO_SLOW)  # 1013: try again later
+        return
+    alone = not settings.redis_url or settings.redis_url.startswith("memory://")
     try:
-        board_id = await svc.boards.store.board_id(code=normalise_code(code))
+        board_id = await _board_id(svc, normalise_code(code))
         found = await svc.boards.store.credential(token=hello.token) if board_id else None
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
         return
     if board_id is None or found is None or found[0] != board_id:
+        if throttle is not None:
+            throttle.failed(address)
         await _refuse(websocket, "unauthorized", hello.lang)
         return
     credential_id = found[1]
     try:
-        rt = await svc.boards.current(board_id)
+        # A process alone with its database (no shared broker: nobody else writes) holds the board as
+        # committed, so a reconnect storm need not queue a database read per socket on the board's
+        # lock. With several processes the copy may lag another's commit (a role just changed
+        # there): it is read at the head, as before.
+        rt = await svc.boards.runtime(board_id)
+        if not alone or rt.stale or domain.viewer_for(rt.state, credential_id) is None:
+            rt = await svc.boards.current(board_id)
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
         return
     granted = domain.viewer_for(rt.state, credential_id)
     if granted is None:
         removed = "removed" if credential_id in rt.state.removed else None  # their token ended with them
-        await _refuse(websocket, "unauthorized", hello.lang, removed)
+        await _refuse(websocket, "unauthorized", hello.lang, field=removed)
         return
     # A projector link always watches as the public does; a member asks for the projector view.
     projector = granted.projector or hello.view == "projector"
@@ -124,10 +175,19 @@ async def socket(websocket: WebSocket, code: str) -> None:
     participant_id, view = granted.id, ("projector" if projector else hello.view)
     lang = hello.lang or rt.state.language
     viewer = Viewer(participant_id, granted.role, projector=projector)
-    client = Client(websocket, viewer, lang, settings.send_buffer, credential=credential_id)
+    client = Client(
+        websocket, viewer, lang, settings.send_buffer, credential=credential_id, key=credential_key(hello.token)
+    )
 
-    async def welcome(room: Room) -> tuple[dict, int]:
-        current = await svc.boards.current(board_id)
+    async def welcome(room: Room) -> tuple[Welcome, int]:
+        # Built under the room's lock, so it must not wait on the database when it need not: the
+        # board's copy in this process is current enough when nothing is folded ahead of its commit
+        # and it is not behind what the room delivered (what is newer reaches this socket from the
+        # room, after the welcome). A storm of reloads then costs no database read per socket.
+        current = await svc.boards.runtime(board_id)
+        behind = current.seq < room.delivered_seq or domain.viewer_for(current.state, credential_id) is None
+        if not alone or current.stale or current.observed or behind:
+            current = await svc.boards.current(board_id)
         if domain.viewer_for(current.state, credential_id) is None:
             # Revoked while this socket was being let in: the room would never close it again.
             raise DomainError("unauthorized")
@@ -138,12 +198,20 @@ async def socket(websocket: WebSocket, code: str) -> None:
         if last is not None and 0 <= current.seq - last <= settings.replay_limit:
             stored = await svc.boards.store.events_between(board_id=board_id, after=last, upto=current.seq)
             replay = [protocol.event_message(s.seq, *domain.event_for(s.event, viewer)) for s in stored]
-            return protocol.welcome(seq=current.seq, server_time_ms=now, you=you, replay=replay), current.seq
-        state = domain.view_state(current.state, viewer)
-        msg = protocol.welcome(
-            seq=current.seq, server_time_ms=now, you=you, state=state, reset=last is not None
-        )
-        return msg, current.seq
+            msg = protocol.welcome(seq=current.seq, server_time_ms=now, you=you, replay=replay)
+            return Welcome.whole(protocol.encode(msg)), current.seq
+        # The state is the same for everyone of an audience at one seq: a reconnect storm encodes it
+        # once per audience (hub.Room.state_body) and each socket adds only its own head.
+        stand_in = audience(current.state, viewer)
+        if stand_in is None:
+            body = orjson.dumps(domain.view_state(current.state, viewer))
+        else:
+            body = room.state_body(current.seq, stand_in, lambda: domain.view_state(current.state, stand_in))
+        head = protocol.welcome(seq=current.seq, server_time_ms=now, you=you, state=None, reset=last is not None)
+        del head["state"]
+        reset = head.pop("reset", False)
+        prefix = orjson.dumps(head)[:-1] + b',"state":'
+        return Welcome(prefix, body, b',"reset":true}' if reset else b"}"), current.seq
 
     try:
         await svc.hub.register(board_id, client, welcome)
@@ -151,11 +219,16 @@ async def socket(websocket: WebSocket, code: str) -> None:
         await client.stop()
         await _refuse(websocket, "unauthorized" if isinstance(exc, DomainError) else "unavailable", hello.lang)
         return
-    limiter = RateLimit(settings.rate_per_second, settings.rate_burst)
+    budget: RateLimit = client.budget or RateLimit(settings.rate_per_second, settings.rate_burst)
     try:
         while not client.closed:
             raw = await _receive_text(websocket)
-            await _handle(svc, client, board_id, raw, limiter, projector)
+            # Every frame counts, pings and invalid ones too; past the budget the frame is refused
+            # and this socket waits for its next token before it is read again.
+            wait = budget.charge()
+            await _handle(svc, client, board_id, raw, wait == 0.0, projector)
+            if wait:
+                await asyncio.sleep(wait)
     except WebSocketDisconnect:
         pass
     except Exception:
@@ -165,11 +238,13 @@ async def socket(websocket: WebSocket, code: str) -> None:
 
 
 async def _handle(
-    svc: Services, client: Client, board_id: str, raw: str | bytes, limiter: RateLimit, projector: bool
+    svc: Services, client: Client, board_id: str, raw: str | bytes, allowed: bool, projector: bool
 ) -> None:
     cid: str | None = None
     try:
         frame = protocol.parse_client_frame(raw)
+        if not allowed:
+            raise protocol.ProtocolError("rate_limited", None, getattr(frame, "cid", None))
         if isinstance(frame, protocol.Ping):
             rt = await svc.boards.runtime(board_id)
             client.send(protocol.encode(protocol.pong(rt.seq)))
@@ -177,8 +252,6 @@ async def _handle(
         if isinstance(frame, protocol.Hello):
             raise protocol.ProtocolError("bad_request", "type")
         cid = frame.cid
-        if not limiter.take():
-            raise protocol.ProtocolError("rate_limited", None, cid)
         args = protocol.parse_args(frame)
         if projector:
             raise DomainError("forbidden")

@@ -127,3 +127,28 @@ def event_for(event: Event, viewer: Viewer) -> tuple[str, dict[str, Any]]:
     if sees_in_full(event, viewer):
         return event.name, event.data
     return event_for_others(event)
+
+
+def audience(state: BoardState, viewer: Viewer) -> Viewer | None:
+    """A stand-in for every viewer whose `view_state` is the same as `viewer`'s, or None when
+    `viewer` sees something of their own (their votes, their persona, their private or anonymous
+    notes and answers). A reconnect storm then encodes one state per audience, not one per socket.
+
+    The stand-in has no id: it sees at most what everyone of its audience sees, so sharing its view
+    can only ever show someone less than theirs, never another person's, and the checks below make it
+    exactly theirs."""
+    if viewer.projector:
+        return Viewer(None, viewer.role, projector=True)
+    own = viewer.id
+    if own is not None and state.votes.get(own):
+        return None
+    if sees_everything(viewer):
+        return Viewer(None, viewer.role)
+    if own is not None:
+        if own in state.personas:
+            return None
+        if any(n.author == own and (n.private or n.anonymous) for n in state.notes.values()):
+            return None
+        if any(a.author == own and a.anonymous for a in state.closing.values()):
+            return None
+    return Viewer(None, viewer.role)

@@ -1,0 +1,286 @@
+"""Load generator for the abuse scenarios (run by tests/bench/run.py, one process per run):
+
+- `flood`: a bystander's delivery latency on a board where a facilitator posts stamped notes, with
+  and without a participant flooding from 4 sockets (pings, invalid frames and commands, as fast as
+  TCP lets it). Atelier only, with its default budgets: the ceiling has none.
+- `storm`: N sockets of one board (with `notes` notes on it) sending their hello at once, timed to
+  the last welcome, against Atelier and the ceiling (told to pad its welcome to Atelier's size);
+  meanwhile another workshop's stamped notes are timed. On Atelier, the server's RSS before the
+  load, at its peak and after it left; a few never-reading sockets stay through the storm.
+
+    python -m tests.bench.floods spec.json out.json
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import websockets
+
+from .loadgen import event_loop_runner, percentiles, raise_nofile, stamp_text
+
+_cids = itertools.count(1)
+FLOOD_SOCKETS = 4
+
+
+def rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+class Target:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.kind = spec["target"]["kind"]
+        host, port = spec["target"]["endpoints"][0]
+        self.http = f"http://{host}:{port}"
+        self.ws = f"ws://{host}:{port}"
+        self.pid = spec["target"]["pids"][0]
+
+    async def board(self, title: str) -> tuple[str, str]:
+        """A board's code and facilitator token (made up on the ceiling, which has no HTTP)."""
+        if self.kind == "ceiling":
+            return secrets.token_hex(3).upper(), "fac-" + secrets.token_hex(8)
+        async with httpx.AsyncClient(base_url=self.http, timeout=30) as http:
+            made = (await http.post("/api/boards", json={"title": title})).json()
+        return made["code"], made["facilitator_token"]
+
+    async def tokens(self, code: str, n: int) -> list[str]:
+        if self.kind == "ceiling":
+            return [f"p-{i}-{secrets.token_hex(4)}" for i in range(n)]
+        sem = asyncio.Semaphore(32)
+        async with httpx.AsyncClient(base_url=self.http, timeout=60) as http:
+
+            async def one(i: int) -> str:
+                async with sem:
+                    answer = await http.post(f"/api/boards/{code}/join", json={"name": f"P{i}"})
+                    answer.raise_for_status()
+                    return answer.json()["token"]
+
+            return await asyncio.gather(*(one(i) for i in range(n)))
+
+
+async def open_socket(target: Target, code: str, token: str, **hello: Any) -> tuple[Any, dict[str, Any]]:
+    ws = await websockets.connect(f"{target.ws}/ws/{code}", max_size=2**26, compression=None, open_timeout=60)
+    await ws.send(orjson.dumps({"type": "hello", "protocol": 1, "token": token, "last_seq": None, **hello}).decode())
+    welcome = orjson.loads(await asyncio.wait_for(ws.recv(), 120))
+    return ws, welcome
+
+
+async def command(ws: Any, name: str, args: dict[str, Any]) -> None:
+    await ws.send(orjson.dumps({"type": "cmd", "cid": f"b{next(_cids)}", "name": name, "args": args}).decode())
+
+
+class Stamps:
+    """Latency of stamped notes at one reader: from the sender's clock to the reader's (one process)."""
+
+    def __init__(self) -> None:
+        self.latencies: list[int] = []
+        self.task: asyncio.Task[None] | None = None
+
+    def read(self, ws: Any) -> None:
+        async def run() -> None:
+            with contextlib.suppress(websockets.ConnectionClosed):
+                async for raw in ws:
+                    now = time.perf_counter_ns()
+                    if '"t=' not in raw:
+                        continue
+                    message = orjson.loads(raw)
+                    if message.get("type") == "event" and message.get("name") == "note.added":
+                        text = message["data"]["note"]["text"]
+                        self.latencies.append(now - int(text.split(" ", 1)[0][2:]))
+
+        self.task = asyncio.create_task(run())
+
+
+async def drain(ws: Any) -> None:
+    with contextlib.suppress(websockets.ConnectionClosed):
+        async for _ in ws:
+            pass
+
+
+async def stamped_sender(ws: Any, rate: float, until: float) -> int:
+    sent = 0
+    while time.monotonic() < until:
+        await command(ws, "note.add", {"text": stamp_text(time.perf_counter_ns())})
+        sent += 1
+        await asyncio.sleep(1 / rate)
+    return sent
+
+
+async def flood(spec: dict[str, Any]) -> dict[str, Any]:
+    p = spec["params"]
+    target = Target(spec)
+    code, fac_token = await target.board("Inondation")
+    tokens = await target.tokens(code, p["participants"] + 2)
+    fac, _ = await open_socket(target, code, fac_token)
+    await command(fac, "phase.set", {"phase": "inspiration"})
+    others = [await open_socket(target, code, t) for t in tokens[2:]]
+    drains = [asyncio.create_task(drain(ws)) for ws, _ in others]
+    bystander, _ = await open_socket(target, code, tokens[0])
+    stamps = Stamps()
+    stamps.read(bystander)
+    fac_drain = asyncio.create_task(drain(fac))
+    flooders: list[Any] = []
+    frames = 0
+    stop = asyncio.Event()
+
+    async def flood_one(ws: Any) -> None:
+        nonlocal frames
+        junk = ['{"type": "ping"}', "not json", orjson.dumps({"type": "cmd", "cid": "x", "name": "note.add",
+                                                               "args": {"text": "flood"}}).decode()]
+        with contextlib.suppress(websockets.ConnectionClosed):
+            while not stop.is_set():
+                for frame in junk:
+                    await ws.send(frame)  # waits when TCP pushes back: that is the point
+                    frames += 1
+
+    if p.get("flood"):
+        for _ in range(FLOOD_SOCKETS):
+            ws, _ = await open_socket(target, code, tokens[1])
+            flooders.append(ws)
+            drains.append(asyncio.create_task(drain(ws)))
+    tasks = [asyncio.create_task(flood_one(ws)) for ws in flooders]
+    await asyncio.sleep(1.0)
+    sent = await stamped_sender(fac, p["rate"], time.monotonic() + p["duration"])
+    await asyncio.sleep(1.0)
+    stop.set()
+    for ws in [fac, bystander, *flooders, *(w for w, _ in others)]:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.close(), 5)
+    for task in [*tasks, *drains, fac_drain, *( [stamps.task] if stamps.task else [])]:
+        task.cancel()
+    return {
+        "params": p,
+        "sent_stamped": sent,
+        "bystander_latency_ms": percentiles(stamps.latencies),
+        "flood_frames_sent": frames,
+        "flood_frames_per_second": round(frames / (p["duration"] + 2), 1),
+        "errors": 0 if len(stamps.latencies) == sent else 1,
+    }
+
+
+async def storm(spec: dict[str, Any]) -> dict[str, Any]:
+    p = spec["params"]
+    target = Target(spec)
+    atelier = target.kind == "atelier"
+    code, fac_token = await target.board("Tempête")
+    tokens = await target.tokens(code, p["sockets"] + p["stuck"])
+    other_code, other_fac = await target.board("Autre atelier")
+    other_tokens = await target.tokens(other_code, p["other_participants"])
+    fac, _ = await open_socket(target, code, fac_token)
+    if atelier:
+        await command(fac, "phase.set", {"phase": "inspiration"})
+        for i in range(p["notes"]):
+            await command(fac, "note.add", {"text": f"{i:04d} " + "Une idée pour le territoire " * 10})
+        await asyncio.sleep(1.0)
+    fac_drain = asyncio.create_task(drain(fac))
+    pad = p.get("pad_bytes", 0)
+    extra = {"pad_bytes": pad} if pad else {}  # for the ceiling only: Atelier refuses unknown fields
+    probe, welcome = await open_socket(target, code, tokens[0], **extra)
+    assert welcome["type"] == "welcome", welcome
+    welcome_bytes = len(orjson.dumps(welcome))
+    await probe.close()
+    rss = {"before": rss_kib(target.pid) if atelier else None}
+    # Another workshop goes on during the storm: its stamped notes are timed at one reader.
+    ofac, _ = await open_socket(target, other_code, other_fac)
+    if atelier:
+        await command(ofac, "phase.set", {"phase": "inspiration"})
+    others = [await open_socket(target, other_code, t) for t in other_tokens[1:]]
+    drains = [asyncio.create_task(drain(ws)) for ws, _ in others] + [asyncio.create_task(drain(ofac))]
+    reader, _ = await open_socket(target, other_code, other_tokens[0])
+    stamps = Stamps()
+    stamps.read(reader)
+    # Readers that never read, through the whole storm.
+    stuck = []
+    for t in tokens[p["sockets"] : p["sockets"] + p["stuck"]]:
+        ws = await websockets.connect(f"{target.ws}/ws/{code}", max_size=2**26, compression=None)
+        ws.transport.pause_reading()
+        await ws.send(orjson.dumps({"type": "hello", "protocol": 1, "token": t, **extra}).decode())
+        stuck.append(ws)
+    # The storm's sockets are opened first (handshakes untimed), then all say hello at once.
+    sem = asyncio.Semaphore(64)
+
+    async def handshake(token: str) -> Any:
+        async with sem:
+            return await websockets.connect(f"{target.ws}/ws/{code}", max_size=2**26, compression=None,
+                                            open_timeout=120, ping_interval=None)
+
+    sockets = await asyncio.gather(*(handshake(t) for t in tokens[: p["sockets"]]))
+    peak = [rss_kib(target.pid) or 0]
+    sampling = True
+
+    async def sample() -> None:
+        while sampling:
+            peak.append(rss_kib(target.pid) or 0)
+            await asyncio.sleep(0.1)
+
+    sampler = asyncio.create_task(sample()) if atelier else None
+    until = time.monotonic() + 3600
+    sender = asyncio.create_task(stamped_sender(ofac, p["other_rate"], until))
+    await asyncio.sleep(1.0)
+    hellos = [orjson.dumps({"type": "hello", "protocol": 1, "token": t, "last_seq": None, **extra}).decode()
+              for t in tokens[: p["sockets"]]]
+    marks_before = len(stamps.latencies)
+    started = time.perf_counter()
+
+    async def welcome_of(ws: Any, hello: str) -> int:
+        await ws.send(hello)
+        raw = await asyncio.wait_for(ws.recv(decode=False), 300)
+        return len(raw) if raw.startswith(b'{"type":"welcome"') else 0
+
+    sizes = await asyncio.gather(*(welcome_of(ws, h) for ws, h in zip(sockets, hellos, strict=True)))
+    storm_s = time.perf_counter() - started
+    await asyncio.sleep(1.0)
+    during = stamps.latencies[marks_before:]
+    sender.cancel()
+    for ws in [*sockets, *stuck, fac, ofac, reader, *(w for w, _ in others)]:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.close(), 2)
+            ws.transport.abort()
+    sampling = False
+    for task in [*drains, fac_drain, *([stamps.task] if stamps.task else []), *([sampler] if sampler else [])]:
+        task.cancel()
+    after = None
+    if atelier:
+        await asyncio.sleep(p.get("settle_s", 15))
+        after = rss_kib(target.pid)
+    rss.update(peak=max(peak) if atelier else None, after=after)
+    return {
+        "params": p,
+        "welcome_bytes": welcome_bytes,
+        "welcomed": len(sizes),
+        "storm_s": round(storm_s, 3),
+        "other_latency_ms": percentiles(during),
+        "rss_kib": rss,
+        "errors": sum(1 for size in sizes if not size),
+    }
+
+
+async def amain(spec: dict[str, Any]) -> dict[str, Any]:
+    raise_nofile()
+    run = {"flood": flood, "storm": storm}[spec["scenario"]]
+    return await asyncio.wait_for(run(spec), spec.get("deadline_s", 870))
+
+
+def main() -> None:
+    spec = orjson.loads(Path(sys.argv[1]).read_bytes())
+    result = event_loop_runner()(amain(spec))
+    Path(sys.argv[2]).write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+
+
+if __name__ == "__main__":
+    main()
