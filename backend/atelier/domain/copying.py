@@ -15,7 +15,7 @@ COPIED = ("title", "language", "phases", "axis", "goal", "context", "links", "qu
 RESET = (
     "code", "status", "phase", "locked", "question", "votes_revealed", "timer", "participants", "notes", "votes",
     "personas", "groups", "solutions", "sheets", "remarks", "subgroups", "subgroup_mode", "queue", "speaker",
-    "speaker_timer", "spotlight", "closing", "next_steps", "done", "phase_log", "access_links",
+    "speaker_timer", "spotlight", "closing", "next_steps", "done", "phase_log", "access_links", "joining", "removed",
 )  # fmt: skip
 
 
