@@ -30,6 +30,7 @@ import { mountColorPicker } from './color-picker.js';
  * @property {boolean} canGroup
  * @property {boolean} selected
  * @property {boolean} spotlit
+ * @property {boolean} [compact] projector: the wall is crowded, cards show three lines
  */
 
 const CONFIRM_MS = 5_000;
@@ -39,9 +40,10 @@ const CONFIRM_MS = 5_000;
 export const WALL_LINES = 6;
 const CHARS_PER_LINE = 18;
 
-// A projector card holds five lines of about 19 characters (notes-canvas.css): longer notes end in an
-// ellipsis at a word's end there, and are read whole in the spotlight.
-const PROJECTOR_CHARS = 95;
+// A projector card holds six lines of 17 characters or more once words wrap (notes-canvas.css):
+// longer notes end in an ellipsis at a word's end there, and are read whole in the spotlight.
+const PROJECTOR_CHARS = 80;
+const PROJECTOR_CHARS_COMPACT = 40; // three lines, when the projector's wall is crowded
 
 /**
  * The text cut at a word's end to at most `max` characters, with an ellipsis when cut (pure).
@@ -293,7 +295,7 @@ export function mountNoteCard({ mode, moveHintId }) {
     setHidden(privacy, !note.private);
     // Said in full on the card (a tooltip is out of reach of keyboards and touch).
     setText(privacy, t('method.note.private'));
-    setText(text, mode === 'projector' ? shortened(note.text, PROJECTOR_CHARS) : note.text);
+    setText(text, mode === 'projector' ? shortened(note.text, ctx.compact ? PROJECTOR_CHARS_COMPACT : PROJECTOR_CHARS) : note.text);
     setHidden(persona, !ctx.personaName);
     setText(persona, ctx.personaName ? t('method.note.persona', { name: ctx.personaName }) : '');
     setHidden(question, mode !== 'canvas' || !ctx.question);

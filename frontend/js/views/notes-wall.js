@@ -60,21 +60,40 @@ function headed(sections) {
 
 // --- the projector's fit: a model of the wall in `em` of the card text, no DOM measured ------------
 // Matches .note--projector and .wall--projector in notes-canvas.css.
-const P_CARD_W = 12;
-const P_CARD_H = 8.4;
-const P_CARD_H_TALLY = 9.8; // with the tally's line, once votes are revealed
+const P_CARD_W = 13.5;
+const P_CARD_H = 9.4;
+const P_CARD_H_COMPACT = 5.8;
+const P_TALLY_H = 1.5; // the tally's line, once votes are revealed
 const P_GAP = 0.5;
 const P_HEAD_FONT = 1.15; // heading type, relative to the cards'
 const P_HEAD_LINE = 1.25;
 const P_HEAD_MARGIN = 0.7; // below and above a heading, in card em
 const P_WINDOW_LINE = 1.9; // the "most recent N of M" line
 const P_CHAR_W = 0.62; // average width of a heading's character, bold, in its em (generous)
-// 17 px cards put the author's line (0.85 em) at 14.45 px: nothing under 14 px at 1920 × 1080.
+// 17 px cards put the author's line (0.85 em) at 14.45 px: nothing under 14 px at 1920 × 1080. A
+// smaller beamer signal shows the same picture on the same wall, so the floor follows its width
+// (but never under 12 px).
 export const PROJECTOR_FONT_MIN = 17;
 export const PROJECTOR_FONT_MAX = 30;
 
+/** @param {number} screenWidth the page's width in CSS px */
+export function projectorFontFloor(screenWidth) {
+  return Math.max(12, Math.min(PROJECTOR_FONT_MIN, (PROJECTOR_FONT_MIN * screenWidth) / 1920));
+}
+
 /**
- * Height (px) the projector's wall takes at card font `f` in a region `width` px wide.
+ * How many card columns the projector's region holds at card type `f`.
+ * @param {number} f
+ * @param {number} width
+ */
+export function projectorColumns(f, width) {
+  return Math.max(1, Math.floor((width + P_GAP * f) / ((P_CARD_W + P_GAP) * f)));
+}
+
+/**
+ * Height (px) the projector's wall takes at card type `f` in a region `width` px wide. Sections sit
+ * side by side while they fit in a row ("shelves"), each as wide as its cards need, so a question
+ * with two notes does not take a whole row.
  * @param {Section[]} sections
  * @param {boolean} withHeadings
  * @param {boolean} windowed
@@ -83,54 +102,77 @@ export const PROJECTOR_FONT_MAX = 30;
  * @param {number} [cardH] a card's height, in em
  */
 export function projectorHeight(sections, withHeadings, windowed, f, width, cardH = P_CARD_H) {
-  const cols = Math.max(1, Math.floor((width + P_GAP * f) / ((P_CARD_W + P_GAP) * f)));
+  const cols = projectorColumns(f, width);
   let height = windowed ? P_WINDOW_LINE * f : 0;
+  let used = 0;
+  let shelf = 0;
   for (const section of sections) {
+    const span = Math.min(section.notes.length, cols);
+    let own = Math.ceil(section.notes.length / cols) * (cardH + P_GAP) * f;
     if (withHeadings) {
       const chars = section.title.length + 12; // the count beside it
-      const lines = Math.max(1, Math.ceil((chars * P_CHAR_W * P_HEAD_FONT * f) / width));
-      height += lines * P_HEAD_LINE * P_HEAD_FONT * f + P_HEAD_MARGIN * f;
+      const sectionWidth = span * (P_CARD_W + P_GAP) * f - P_GAP * f;
+      const lines = Math.max(1, Math.ceil((chars * P_CHAR_W * P_HEAD_FONT * f) / sectionWidth));
+      own += lines * P_HEAD_LINE * P_HEAD_FONT * f + P_HEAD_MARGIN * f;
     }
-    const rows = Math.ceil(section.notes.length / cols);
-    height += rows * (cardH + P_GAP) * f;
+    if (used + span > cols) {
+      height += shelf;
+      used = 0;
+      shelf = 0;
+    }
+    used += span;
+    shelf = Math.max(shelf, own);
   }
-  return height;
+  return height + shelf;
 }
 
 /**
- * How the projector shows `notes` in a region: the card font, and how many of the most recent notes
- * fit when even the smallest readable type cannot hold them all. Pure.
+ * How the projector shows `notes` in a region: the card type's size and the cards' size class (full:
+ * six lines of text; compact: three), as large as fits; when even compact cards at the smallest
+ * readable type cannot hold them all, how many of the most recent notes fit. Pure.
  * @param {State} state
  * @param {Note[]} notes in creation order
  * @param {number} width
  * @param {number} height
- * @returns {{font: number, shown: number}}
+ * @param {number} [floor] the smallest card type, px
+ * @returns {{font: number, shown: number, compact: boolean}}
  */
-export function projectorFit(state, notes, width, height) {
-  if (notes.length === 0 || width <= 0 || height <= 0) return { font: PROJECTOR_FONT_MAX, shown: notes.length };
+export function projectorFit(state, notes, width, height, floor = PROJECTOR_FONT_MIN) {
+  if (notes.length === 0 || width <= 0 || height <= 0) return { font: PROJECTOR_FONT_MAX, shown: notes.length, compact: false };
   const all = wallSections(state, notes);
   const withHeadings = headed(all);
-  const cardH = state.board.votes_revealed ? P_CARD_H_TALLY : P_CARD_H;
-  if (projectorHeight(all, withHeadings, false, PROJECTOR_FONT_MIN, width, cardH) <= height) {
-    let lo = PROJECTOR_FONT_MIN;
+  const revealed = Boolean(state.board.votes_revealed);
+  for (const compact of [false, true]) {
+    const cardH = cardHeight(compact, revealed);
+    if (projectorHeight(all, withHeadings, false, floor, width, cardH) > height) continue;
+    let lo = floor;
     let hi = PROJECTOR_FONT_MAX;
     for (let i = 0; i < 16; i += 1) {
       const mid = (lo + hi) / 2;
       if (projectorHeight(all, withHeadings, false, mid, width, cardH) <= height) lo = mid;
       else hi = mid;
     }
-    return { font: Math.floor(lo * 2) / 2, shown: notes.length };
+    return { font: Math.floor(lo * 2) / 2, shown: notes.length, compact };
   }
   // Windowed: the most recent notes that fit at the floor (the whole wall is on everyone's own screen).
+  const cardH = cardHeight(true, revealed);
   let lo = 0;
   let hi = notes.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     const part = wallSections(state, notes.slice(notes.length - mid));
-    if (projectorHeight(part, headed(part), true, PROJECTOR_FONT_MIN, width, cardH) <= height) lo = mid;
+    if (projectorHeight(part, headed(part), true, floor, width, cardH) <= height) lo = mid;
     else hi = mid - 1;
   }
-  return { font: PROJECTOR_FONT_MIN, shown: Math.max(1, lo) };
+  return { font: floor, shown: Math.max(1, lo), compact: true };
+}
+
+/**
+ * @param {boolean} compact
+ * @param {boolean} revealed the tally's line shows
+ */
+function cardHeight(compact, revealed) {
+  return (compact ? P_CARD_H_COMPACT : P_CARD_H) + (revealed ? P_TALLY_H : 0);
 }
 
 /**
@@ -147,7 +189,7 @@ export function mountNotesWall(el, options = {}) {
   const surface = h('div', { class: 'wall__surface' }, windowLine, sectionsEl);
   // On a screen one works at, the wall scrolls in its own region, focusable so the keyboard scrolls it.
   const viewport = projector
-    ? h('div', { class: 'wall__viewport canvas__viewport' }, surface)
+    ? h('div', { class: 'wall__viewport' }, surface)
     : h('div', { class: 'wall__viewport', role: 'region', tabindex: 0, 'data-testid': 'wall', i18nAttrs: { 'aria-label': options.labelKey ?? 'canvas.label' } }, surface);
   el.append(viewport);
 
@@ -167,6 +209,8 @@ export function mountNotesWall(el, options = {}) {
   let regionH = 0;
   let fitScale = 1; // lowered when the model under-estimated (a heading longer than thought)
   let font = 0;
+  let compact = false;
+  let columns = 1;
   let shown = Infinity;
   let structure = '';
   let checkQueued = false;
@@ -186,7 +230,9 @@ export function mountNotesWall(el, options = {}) {
     if (!full && card.noteCard.note === note) return;
     card.noteCard.note = note;
     if (!last) return;
-    card.noteCard.update(cardContext(last.state, last.you, note));
+    const ctx = cardContext(last.state, last.you, note);
+    if (projector) ctx.compact = compact;
+    card.noteCard.update(ctx);
   }
 
   function createItem() {
@@ -219,6 +265,8 @@ export function mountNotesWall(el, options = {}) {
     setText(r.title, untitled ? t('wall.no_question') : section.title);
     setText(r.count, t('wall.count', { count: section.notes.length }));
     sectionEl.dataset.kind = section.kind;
+    // Projector: a section is as wide as its cards need, so that small ones share a row.
+    if (projector) sectionEl.style.width = `${Math.min(section.notes.length, columns) * (P_CARD_W + P_GAP) - P_GAP}em`;
     /** @type {string[]|null} */
     const before = r.ids;
     const ids = section.notes.map((n) => n.id);
@@ -244,7 +292,7 @@ export function mountNotesWall(el, options = {}) {
     const { state, you } = ctx;
     const nextGlobals = [state.board, state.participants, state.votes, state.my_votes, state.groups, you, currentLanguage()];
     // The same context again means something outside it changed (selection, templates, language).
-    const full = dirtyAll || ctx === last || nextGlobals.some((value, i) => value !== globals[i]);
+    let full = dirtyAll || ctx === last || nextGlobals.some((value, i) => value !== globals[i]);
     globals = nextGlobals;
     dirtyAll = false;
     last = ctx;
@@ -255,12 +303,18 @@ export function mountNotesWall(el, options = {}) {
     }
     let notes = ordered;
     if (projector) {
-      const fit = projectorFit(state, ordered, regionW, regionH * fitScale);
+      const fit = projectorFit(state, ordered, regionW, regionH * fitScale, projectorFontFloor(window.innerWidth));
       shown = fit.shown;
+      if (fit.compact !== compact) {
+        compact = fit.compact;
+        el.classList.toggle('wall--compact', compact);
+        full = true; // every card's size class changed
+      }
       if (fit.font !== font) {
         font = fit.font;
         surface.style.fontSize = `${font}px`;
       }
+      columns = projectorColumns(font, regionW);
       if (shown < ordered.length) notes = ordered.slice(ordered.length - shown);
       setHidden(windowLine, shown >= ordered.length);
       setText(windowLine, shown < ordered.length ? t('wall.window', { shown, count: ordered.length }) : '');
@@ -273,7 +327,7 @@ export function mountNotesWall(el, options = {}) {
     // The focused note was deleted (or hidden) by someone else: keep the keyboard in the wall.
     if (focusedId && !focusedCard?.isConnected && !projector) viewport.focus();
     if (projector) {
-      const next = `${font}|${regionW}x${regionH}|${sections.map((s) => s.key).join('\u0001')}|${withHeadings}|${shown < ordered.length}`;
+      const next = `${font}|${compact}|${sections.map((x) => x.notes.length).join(',')}|${regionW}x${regionH}|${sections.map((s) => s.key).join('\u0001')}|${withHeadings}|${shown < ordered.length}`;
       if (next !== structure) {
         structure = next;
         queueCheck();
