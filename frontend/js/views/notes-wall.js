@@ -69,7 +69,7 @@ const P_HEAD_FONT = 1.15; // heading type, relative to the cards'
 const P_HEAD_LINE = 1.25;
 const P_HEAD_MARGIN = 0.7; // below and above a heading, in card em
 const P_WINDOW_LINE = 1.9; // the "most recent N of M" line
-const P_CHAR_W = 0.62; // average width of a heading's character, bold, in its em (generous)
+const P_CHAR_W = 0.56; // average width of a heading's character, bold, in its em (the check below catches more)
 // 17 px cards put the author's line (0.85 em) at 14.45 px: nothing under 14 px at 1920 × 1080. A
 // smaller beamer signal shows the same picture on the same wall, so the floor follows its width
 // (but never under 12 px).
