@@ -272,6 +272,9 @@ export function mountNoteCard({ mode, moveHintId }) {
     const className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}${dragging ? ' note--dragging' : ''}${ctx.spotlit ? ' note--spotlight' : ''}${ctx.selected ? ' note--selected' : ''}${open ? ' note--open' : ''}`;
     if (el.className !== className) el.className = className;
     setAttr(el, 'data-note-id', note.id);
+    // The card itself answers to its note's key too (the spotlight and tests find it so), even where
+    // a list item around it is the keyed child.
+    setAttr(el, 'data-key', note.id);
     setAttr(el, 'data-color', note.color);
     setAttr(el, 'data-movable', String(mode === 'canvas' && ctx.canMove));
 
