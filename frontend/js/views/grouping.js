@@ -220,6 +220,9 @@ export function mountGrouping(el) {
   function updateChip(chip, note) {
     const { text, select, remove } = /** @type {any} */ (chip).refs;
     setText(text, note.text);
+    // A note looks the same wherever it shows: its colour, and the id tests and styles find it by.
+    setAttr(chip, 'data-note-id', note.id);
+    setAttr(chip, 'data-color', note.color);
     setAttr(chip, 'draggable', editable ? 'true' : null);
     setHidden(select, !editable);
     setAttr(select, 'aria-pressed', String(selection.has(note.id)));

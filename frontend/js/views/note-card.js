@@ -1,4 +1,5 @@
-/** One note card: text, author, tally, vote buttons, edit and delete; updated in place, never rebuilt. */
+/** One note card: text, author, tally, vote buttons, edit and delete; updated in place, never rebuilt.
+ * Its text comes first; what one can do with it sits in a footer below, apart from the text. */
 
 import { emit, h, isEnabled, setAttr, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { currentLanguage, t } from '../i18n.js';
@@ -29,14 +30,46 @@ import { mountColorPicker } from './color-picker.js';
  * @property {boolean} canGroup
  * @property {boolean} selected
  * @property {boolean} spotlit
+ * @property {boolean} [compact] projector: the wall is crowded, cards show three lines
  */
 
 const CONFIRM_MS = 5_000;
+// On the wall a card shows this many lines of its text; longer notes get a "read it all" toggle.
+// Whether a note is long is estimated from its text, never measured: 18 characters a line is fewer
+// than a wall card holds even in capitals, so a clamped note always gets its toggle.
+export const WALL_LINES = 6;
+const CHARS_PER_LINE = 18;
+
+// A projector card holds six lines of 17 characters or more once words wrap (notes-canvas.css):
+// longer notes end in an ellipsis at a word's end there, and are read whole in the spotlight.
+const PROJECTOR_CHARS = 80;
+const PROJECTOR_CHARS_COMPACT = 40; // three lines, when the projector's wall is crowded
+
+/**
+ * The text cut at a word's end to at most `max` characters, with an ellipsis when cut (pure).
+ * @param {string} text
+ * @param {number} max
+ */
+export function shortened(text, max) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?-]+$/, '')}…`;
+}
+
+/**
+ * How many lines a note's text takes on a wall card, at most (pure: no DOM).
+ * @param {string} text
+ */
+export function estimatedLines(text) {
+  return text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / CHARS_PER_LINE)), 0);
+}
 
 /**
  * Actions emitted (bubbling): `add-vote` {note_id}, `remove-vote` {note_id}, `edit-note` {id, text,
  * color, result?}, `delete-note` {id}.
- * @param {{mode: 'canvas'|'list'|'projector', moveHintId?: string}} options
+ * @param {{mode: 'canvas'|'wall'|'projector', moveHintId?: string}} options
  * @returns {HTMLElement & {noteCard: {update: (ctx: CardContext) => void, isEditing: () => boolean}}}
  */
 export function mountNoteCard({ mode, moveHintId }) {
@@ -50,7 +83,11 @@ export function mountNoteCard({ mode, moveHintId }) {
   const persona = h('span', { class: 'note__persona', 'data-testid': 'note-persona', hidden: true });
   const meta = h('p', { class: 'note__meta' }, author, ' ', forName, colorName, ' ', privacy, ' ', persona);
   const text = h('p', { class: 'note__text', id: textId, 'data-testid': 'note-body' });
-  const question = h('p', { class: 'note__question', 'data-testid': 'note-question', hidden: true });
+  // The question a note answers is its section's heading on the wall and the projector; on the free
+  // wall (no sections) it stays for screen readers only, so that no card repeats it in print.
+  const question = h('p', { class: 'note__question visually-hidden', 'data-testid': 'note-question', hidden: true });
+  // Wall cards clamp long text; this toggle shows it whole (and says so to screen readers).
+  const more = h('button', { type: 'button', class: 'button button--small button--quiet note__more', 'data-testid': 'note-more', 'aria-expanded': 'false', 'aria-controls': textId, hidden: true });
   const groupTag = h('p', { class: 'note__group', 'data-testid': 'note-group', hidden: true });
   const presentedTag = h('p', { class: 'note__presented', 'data-testid': 'note-presented', i18n: 'method.note.presented', hidden: true });
   // "Je présente cette idée" (own notes, at most 3) and "Sélectionner" (grouping without dragging):
@@ -93,7 +130,19 @@ export function mountNoteCard({ mode, moveHintId }) {
   /** @type {CardContext|null} */
   let last = null;
 
-  el.append(meta, question, text, groupTag, presentedTag, tally, votes, methodActions, actions);
+  // Everything one can do with a note sits below its text, never beside it.
+  const footer = h('div', { class: 'note__footer' }, tally, votes, methodActions, actions);
+  el.append(meta, question, text, more, groupTag, presentedTag, footer);
+  let open = false;
+  more.addEventListener('click', () => {
+    open = !open;
+    renderMore();
+  });
+  function renderMore() {
+    setAttr(more, 'aria-expanded', String(open));
+    setText(more, t(open ? 'wall.less' : 'wall.more'));
+    el.classList.toggle('note--open', open);
+  }
 
   function openEditor() {
     if (editor || !last) return;
@@ -133,7 +182,7 @@ export function mountNoteCard({ mode, moveHintId }) {
     editor = { form, textarea, colors };
     text.hidden = true;
     actions.hidden = true;
-    el.insertBefore(form, tally);
+    el.insertBefore(form, footer);
     el.classList.add('note--editing');
     textarea.focus();
   }
@@ -220,8 +269,12 @@ export function mountNoteCard({ mode, moveHintId }) {
   function render(ctx) {
     const { note } = ctx;
     const dragging = el.classList.contains('note--dragging');
-    const className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}${dragging ? ' note--dragging' : ''}${ctx.spotlit ? ' note--spotlight' : ''}${ctx.selected ? ' note--selected' : ''}`;
+    const className = `note note--${mode} note--${note.color}${ctx.mine ? ' note--mine' : ''}${editor ? ' note--editing' : ''}${dragging ? ' note--dragging' : ''}${ctx.spotlit ? ' note--spotlight' : ''}${ctx.selected ? ' note--selected' : ''}${open ? ' note--open' : ''}`;
     if (el.className !== className) el.className = className;
+    setAttr(el, 'data-note-id', note.id);
+    // The card itself answers to its note's key too (the spotlight and tests find it so), even where
+    // a list item around it is the keyed child.
+    setAttr(el, 'data-key', note.id);
     setAttr(el, 'data-color', note.color);
     setAttr(el, 'data-movable', String(mode === 'canvas' && ctx.canMove));
 
@@ -245,12 +298,17 @@ export function mountNoteCard({ mode, moveHintId }) {
     setHidden(privacy, !note.private);
     // Said in full on the card (a tooltip is out of reach of keyboards and touch).
     setText(privacy, t('method.note.private'));
-    setText(text, note.text);
+    setText(text, mode === 'projector' ? shortened(note.text, ctx.compact ? PROJECTOR_CHARS_COMPACT : PROJECTOR_CHARS) : note.text);
     setHidden(persona, !ctx.personaName);
     setText(persona, ctx.personaName ? t('method.note.persona', { name: ctx.personaName }) : '');
-    setHidden(question, !ctx.question);
+    setHidden(question, mode !== 'canvas' || !ctx.question);
     setText(question, ctx.question ? t('method.note.question', { text: ctx.question }) : '');
-    setHidden(groupTag, !ctx.groupTitle);
+    const long = mode === 'wall' && estimatedLines(note.text) > WALL_LINES;
+    if (!long && open) open = false;
+    setHidden(more, !long || !!editor);
+    if (long) renderMore();
+    // On the wall and the projector the group is the section's heading.
+    setHidden(groupTag, mode !== 'canvas' || !ctx.groupTitle);
     setText(groupTag, ctx.groupTitle ? t('method.note.group', { title: ctx.groupTitle }) : '');
     setHidden(presentButton, !ctx.canPresent);
     setAttr(presentButton, 'aria-pressed', String(note.presented === true));

@@ -1,9 +1,11 @@
-/** The post-it wall: cards positioned by their x, y on a 4000 × 4000 area that scrolls (and zooms)
- * inside its own region; notes move with the pointer or, once focused, with the arrow keys. */
+/** The free wall: cards positioned by their x, y on a 4000 × 4000 area that scrolls (and zooms)
+ * inside its own region; notes move with the pointer or, once focused, with the arrow keys. Where
+ * people arrange notes by hand; the projector (and the default wall) show them by section instead. */
 
 import { emit, h, reconcile } from '../dom.js';
 import { clampCoord, CANVAS_SIZE, notesInOrder } from '../store.js';
 import { cardContext, mountNoteCard } from './note-card.js';
+import { mountNotesWall } from './notes-wall.js';
 
 /** @typedef {import('../store.js').State} State */
 /** @typedef {import('../store.js').You} You */
@@ -25,12 +27,12 @@ const DRAG_THRESHOLD_PX = 4;
  * @param {{mode?: 'board'|'projector', moveHintId?: string, labelKey?: string}} [options]
  */
 export function mountNotesCanvas(el, options = {}) {
-  const projector = options.mode === 'projector';
-  el.classList.add('canvas', projector ? 'canvas--projector' : 'canvas--board');
+  if (options.mode === 'projector') return projectorWall(el);
+  el.classList.add('canvas', 'canvas--board');
   const surface = h('div', { class: 'canvas__surface' });
   const sizer = h('div', { class: 'canvas__sizer' }, surface);
   // Focusable so the region scrolls from the keyboard too.
-  const viewport = h('div', { class: 'canvas__viewport', role: 'region', tabindex: projector ? null : 0, i18nAttrs: { 'aria-label': options.labelKey ?? 'canvas.label' } }, sizer);
+  const viewport = h('div', { class: 'canvas__viewport', role: 'region', tabindex: 0, i18nAttrs: { 'aria-label': options.labelKey ?? 'canvas.label' } }, sizer);
   el.append(viewport);
 
   let scale = 1;
@@ -46,7 +48,6 @@ export function mountNotesCanvas(el, options = {}) {
   let drag = null;
 
   function applyScale() {
-    if (projector) return;
     surface.style.transform = `scale(${scale})`;
     sizer.style.width = `${(CANVAS_SIZE + NOTE_WIDTH) * scale}px`;
     sizer.style.height = `${(CANVAS_SIZE + NOTE_HEIGHT * 2) * scale}px`;
@@ -97,14 +98,14 @@ export function mountNotesCanvas(el, options = {}) {
       surface,
       notesInOrder(ctx.state),
       (note) => note.id,
-      () => mountNoteCard({ mode: projector ? 'projector' : 'canvas', moveHintId: options.moveHintId }),
+      () => mountNoteCard({ mode: 'canvas', moveHintId: options.moveHintId }),
       (card, note) => {
         /** @type {any} */ (card).noteCard.update(cardContext(ctx.state, ctx.you, note));
         if (!drag || drag.id !== note.id) place(card, overrides.get(note.id) ?? note);
       },
     );
     // A note I just added may have been placed out of sight (by the server's grid): bring it into view.
-    if (known && !projector) {
+    if (known) {
       for (const note of Object.values(ctx.state.notes)) {
         if (!known.has(note.id) && note.author === ctx.you.id) {
           const card = /** @type {HTMLElement|null} */ (surface.querySelector(`.note[data-key="${CSS.escape(note.id)}"]`));
@@ -114,32 +115,7 @@ export function mountNotesCanvas(el, options = {}) {
     }
     known = new Set(Object.keys(ctx.state.notes));
     // The focused note was deleted by someone else: keep the focus in the wall rather than lose it.
-    if (focusedKey && !ctx.state.notes[focusedKey] && !projector) viewport.focus();
-    if (projector) fit();
-  }
-
-  /** Projector: scale the notes' bounding box to fill the region. */
-  function fit() {
-    const cards = /** @type {HTMLElement[]} */ ([...surface.children]);
-    if (cards.length === 0) {
-      surface.style.transform = '';
-      return;
-    }
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const card of cards) {
-      minX = Math.min(minX, card.offsetLeft);
-      minY = Math.min(minY, card.offsetTop);
-      maxX = Math.max(maxX, card.offsetLeft + card.offsetWidth);
-      maxY = Math.max(maxY, card.offsetTop + card.offsetHeight);
-    }
-    const margin = 20;
-    const width = maxX - minX + margin * 2;
-    const height = maxY - minY + margin * 2;
-    const s = Math.min(viewport.clientWidth / width, viewport.clientHeight / height, 2);
-    surface.style.transform = `scale(${s}) translate(${margin - minX}px, ${margin - minY}px)`;
+    if (focusedKey && !ctx.state.notes[focusedKey]) viewport.focus();
   }
 
   /**
@@ -226,9 +202,6 @@ export function mountNotesCanvas(el, options = {}) {
     );
   });
 
-  if (projector) {
-    new ResizeObserver(() => fit()).observe(viewport);
-  }
   applyScale();
 
   return {
@@ -263,7 +236,7 @@ export function mountNotesCanvas(el, options = {}) {
      * @returns {{x: number, y: number}|null}
      */
     suggestPosition() {
-      if (projector || viewport.clientWidth === 0 || !last) return null;
+      if (viewport.clientWidth === 0 || !last) return null;
       const taken = Object.values(last.state.notes).map((note) => overrides.get(note.id) ?? note);
       const free = (/** @type {number} */ x, /** @type {number} */ y) =>
         taken.every((r) => x + NOTE_WIDTH + GAP <= r.x || r.x + NOTE_WIDTH + GAP <= x || y + NOTE_HEIGHT + GAP <= r.y || r.y + NOTE_HEIGHT + GAP <= y);
@@ -284,5 +257,22 @@ export function mountNotesCanvas(el, options = {}) {
     focus() {
       viewport.focus();
     },
+  };
+}
+
+/**
+ * The projector's wall: by section, sized to its region (notes-wall.js), behind the canvas's interface
+ * so that the projector page mounts it as before.
+ * @param {HTMLElement} el
+ */
+function projectorWall(el) {
+  const wall = mountNotesWall(el, { mode: 'projector' });
+  return {
+    update: wall.update,
+    settleMove() {},
+    setScale() {},
+    scale: 1,
+    suggestPosition: () => null,
+    focus: wall.focus,
   };
 }

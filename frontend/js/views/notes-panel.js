@@ -1,4 +1,5 @@
-/** The notes section of a board: heading with count, wall/list switch, zoom, and the active view. */
+/** The notes section of a board: heading with count, the switch between the wall by sections (the
+ * default) and the free wall where notes are placed by hand, zoom, and the active view. */
 
 import { h, setAttr, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
@@ -18,8 +19,9 @@ function initialView() {
   } catch {
     // storage disabled
   }
-  // A phone gets the list: a 4000-unit wall is no place to read on 360 px.
-  return globalThis.matchMedia?.('(min-width: 48em)').matches ? 'canvas' : 'list';
+  // Everyone starts on the wall by sections, where no note covers another; the free wall is for
+  // arranging notes by hand, a choice a person makes (and the page remembers).
+  return 'list';
 }
 
 /**
@@ -32,13 +34,13 @@ export function mountNotesPanel(el) {
   el.setAttribute('aria-labelledby', headingId);
 
   const heading = h('h2', { id: headingId, class: 'notes-panel__heading', 'data-testid': 'notes-heading' });
-  const canvasButton = h('button', { type: 'button', class: 'button button--small', 'data-view': 'canvas', 'data-testid': 'view-canvas', i18n: 'notes.view_canvas' });
-  const listButton = h('button', { type: 'button', class: 'button button--small', 'data-view': 'list', 'data-testid': 'view-list', i18n: 'notes.view_list' });
+  const canvasButton = h('button', { type: 'button', class: 'button button--small', 'data-view': 'canvas', 'data-testid': 'view-canvas', i18n: 'wall.view_free' });
+  const listButton = h('button', { type: 'button', class: 'button button--small', 'data-view': 'list', 'data-testid': 'view-list', i18n: 'wall.view_sections' });
   const zoomOut = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'zoom-out', i18n: 'notes.zoom_out' });
   const zoomIn = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'zoom-in', i18n: 'notes.zoom_in' });
   const zoomValue = h('span', { class: 'notes-panel__zoom-value' });
   const zoom = h('div', { class: 'notes-panel__zoom', role: 'group', i18nAttrs: { 'aria-label': 'notes.zoom_label' } }, zoomOut, zoomValue, zoomIn);
-  const views = h('div', { class: 'notes-panel__views', role: 'group', i18nAttrs: { 'aria-label': 'notes.view_label' } }, canvasButton, listButton);
+  const views = h('div', { class: 'notes-panel__views', role: 'group', i18nAttrs: { 'aria-label': 'notes.view_label' } }, listButton, canvasButton);
   const hint = h('p', { id: hintId, class: 'notes-panel__hint', i18n: 'notes.move_hint' });
   const toolbar = h('div', { class: 'notes-panel__toolbar' }, views, zoom);
   const empty = h('p', { class: 'notes-panel__empty', i18n: 'notes.empty', hidden: true });
@@ -47,7 +49,7 @@ export function mountNotesPanel(el) {
   el.append(heading, toolbar, hint, empty, canvasHost, listHost);
 
   const canvas = mountNotesCanvas(canvasHost, { moveHintId: hintId });
-  const list = mountNoteList(listHost);
+  const list = mountNoteList(listHost, { labelKey: 'canvas.label' });
   let view = initialView();
   /** @type {Context|null} */
   let last = null;

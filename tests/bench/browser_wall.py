@@ -1,0 +1,297 @@
+"""The wall in a real browser: Debian's Chromium shows the projector and a participant's wall of a board
+of N notes while 20 new notes a second arrive, against a real server on loopback.
+
+    python -m tests.bench.browser_wall [--sizes 150,500,2000] [--rate 20] [--duration 10] [--quick]
+                                       [--out results.json]
+
+For each size it reports, for each page: the time from navigation to the first frame showing the
+whole wall (every card in place), frames per second while the notes arrive, long tasks (> 50 ms,
+PerformanceObserver 'longtask') after that first paint, and the delay from a note's ack (at the
+client that wrote it) to the first frame after its card entered the page (p50 / p95). Both clocks
+are this machine's wall clock. Bounded: at most 5,000 notes, every wait has a deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tests.support.client import Participant, create_board, join_board
+from tests.support.server import ServerProcess
+
+CHROMIUM = os.environ.get("ATELIER_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Two pages are shown at once, as on two screens: neither may be throttled as a hidden tab.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
+# The seeding and the arrivals send faster than a person does; the defaults stay on elsewhere.
+UNLIMITED = {"ATELIER_RATE_PER_SECOND": "1000000", "ATELIER_RATE_BURST": "1000000"}
+MAX_NOTES = 5000
+WRITERS = 12  # participants who wrote the seeded notes
+TEXTS = [
+    "Un bus numérique itinérant",
+    "Former les agents d'accueil des mairies à repérer les personnes en difficulté",
+    "Des permanences",
+    "Un numéro unique, gratuit, avec une vraie personne au bout du fil, tous les jours de la semaine",
+    "Prêter des tablettes configurées et simples, avec un accompagnement les premières semaines chez soi. "
+    * 4,
+]
+
+# Installed before the page's own scripts: frames, long tasks, when each card first shows.
+PROBE = """
+(() => {
+  const bench = { frames: 0, longtasks: [], appear: {}, firstPaint: null, expected: null, state: null };
+  window.__bench = bench;
+  // When the board's state arrives (the socket's first frame, the welcome): the wall's own cost
+  // starts there, after the page's modules, catalogue and connection.
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { if (bench.state === null) bench.state = performance.now(); });
+    }
+  };
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) bench.longtasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (error) { bench.noLongtask = String(error); }
+  const pending = [];
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        const card = node.matches('[data-note-id]') ? node : node.querySelector?.('[data-note-id]');
+        if (card) pending.push(card.dataset.noteId);
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+  const frame = () => {
+    bench.frames += 1;
+    if (pending.length) {
+      // The first frame after the card entered the page: it is on screen from this paint.
+      const now = Date.now();
+      for (const id of pending.splice(0)) if (!(id in bench.appear)) bench.appear[id] = now;
+    }
+    if (bench.firstPaint === null && bench.expected !== null) {
+      const shown = document.querySelectorAll('.wall [data-note-id]').length;
+      const line = document.querySelector('[data-testid=wall-window]');
+      const windowed = line && !line.hidden && shown > 0;
+      if (shown === bench.expected || windowed) bench.firstPaint = { ms: performance.now(), shown };
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})();
+"""
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1)
+
+
+async def _seed(server: ServerProcess, notes: int) -> dict[str, Any]:
+    """A board in inspiration with `notes` notes of mixed lengths from WRITERS participants."""
+    board = await create_board(server.url, "Banc d'essai du mur")
+    code = board["code"]
+    fac = await Participant(server.ws_url, code, board["facilitator_token"]).connect()
+    await fac.ok("phase.set", {"phase": "inspiration"})
+    await fac.ok("question.set", {"text": "Comment aller vers les habitants qui ne viennent jamais ?"})
+    joined = [await join_board(server.url, code, f"Personne {i + 1}") for i in range(WRITERS)]
+    writers = [await Participant(server.ws_url, code, j["token"]).connect() for j in joined]
+
+    async def write(index: int, client: Participant) -> None:
+        for k in range(index, notes, len(writers)):
+            text = f"{TEXTS[k % len(TEXTS)][:500 - 8]} #{k}"
+            await client.ok("note.add", {"text": text, "color": ["yellow", "pink", "blue", "green"][k % 4]})
+
+    await asyncio.gather(*(write(i, c) for i, c in enumerate(writers)))
+    await fac.wait_seq(max(c.seq for c in writers), timeout=120)
+    return {"board": board, "code": code, "fac": fac, "writers": writers, "joined": joined}
+
+
+async def _open(browser: Any, url: str, code: str, credential: dict[str, str], width: int, height: int,
+                expected: int) -> Any:
+    context = await browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+    stored = orjson.dumps(orjson.dumps(credential).decode()).decode()
+    await context.add_init_script(
+        f"localStorage.setItem('atelier:board:{code}', {stored}); localStorage.setItem('atelier:notes-view', 'list');"
+    )
+    await context.add_init_script(PROBE)
+    await context.add_init_script(f"window.__bench.expected = {expected};")
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(url)
+    return page, errors
+
+
+async def _run_size(browser: Any, server: ServerProcess, notes: int, rate: float, duration: float) -> dict[str, Any]:
+    seeded = await _seed(server, notes)
+    code, board = seeded["code"], seeded["board"]
+    me = seeded["joined"][0]
+    pages = {
+        "projector": await _open(
+            browser, f"{server.url}/b/{code}/projector", code,
+            {"token": board["facilitator_token"], "participant_id": board["participant_id"], "role": "facilitator"},
+            1920, 1080, notes,
+        ),
+        "participant": await _open(
+            browser, f"{server.url}/b/{code}", code,
+            {"token": me["token"], "participant_id": me["participant_id"], "role": "participant"},
+            1366, 768, notes,
+        ),
+    }
+    result: dict[str, Any] = {"notes": notes, "pages": {}}
+    for page, _ in pages.values():
+        await page.wait_for_function("() => window.__bench.firstPaint !== null", timeout=120_000, polling=100)
+    # The arrivals: one participant writes at `rate` notes a second; the ack's time is kept per note.
+    sender = seeded["writers"][-1]
+    # Only the sender and the pages listen now: the other writers' sockets would load this machine.
+    for client in seeded["writers"][:-1]:
+        await client.close()
+    acks: dict[str, float] = {}
+    committed: dict[str, float] = {}
+    starts = {name: await page.evaluate("() => [window.__bench.frames, performance.now()]")
+              for name, (page, _) in pages.items()}
+    count = max(1, int(rate * duration))
+    began = time.monotonic()
+    for k in range(count):
+        target = began + k / rate
+        await asyncio.sleep(max(0.0, target - time.monotonic()))
+        text = f"Nouvelle idée {k} : {TEXTS[k % len(TEXTS)][:400]}"
+        answer = await sender.cmd("note.add", {"text": text})
+        acked = time.time() * 1000
+        assert answer["type"] == "ack", answer
+        await sender.wait_seq(answer["seq"])
+        note = next(e["data"]["note"] for e in reversed(sender.events) if e["seq"] == answer["seq"])
+        acks[note["id"]] = acked
+        committed[note["id"]] = float(note["created_ms"])
+    # Let the last ones land before reading the pages.
+    await asyncio.sleep(1.0)
+    for name, (page, errors) in pages.items():
+        frames0, t0 = starts[name]
+        probe = await page.evaluate(
+            "() => ({ frames: window.__bench.frames, now: performance.now(), longtasks: window.__bench.longtasks,"
+            " appear: window.__bench.appear, firstPaint: window.__bench.firstPaint, state: window.__bench.state,"
+            " noLongtask: window.__bench.noLongtask ?? null })"
+        )
+        first = probe["firstPaint"]
+        after = [t["duration"] for t in probe["longtasks"] if t["start"] >= first["ms"]]
+        during = [t["duration"] for t in probe["longtasks"] if t["start"] >= t0]
+        # From the commit (the note's created_ms, stamped by the server just before its ack leaves)
+        # and from the ack as the writer's asyncio loop saw it (late when that loop is busy).
+        from_commit = [probe["appear"][i] - at for i, at in committed.items() if i in probe["appear"]]
+        from_ack = [probe["appear"][i] - at for i, at in acks.items() if i in probe["appear"]]
+        result["pages"][name] = {
+            "first_paint_ms": round(first["ms"], 1),
+            "first_paint_from_state_ms": round(first["ms"] - probe["state"], 1) if probe["state"] else None,
+            "cards_at_first_paint": first["shown"],
+            "fps": round((probe["frames"] - frames0) / ((probe["now"] - t0) / 1000), 1),
+            "long_tasks_after_first_paint": len(after),
+            "long_tasks_over_100ms_after_first_paint": sum(1 for d in after if d > 100),
+            "longest_task_after_first_paint_ms": round(max(after), 1) if after else 0,
+            "long_tasks_during_arrivals": len(during),
+            "longest_task_during_arrivals_ms": round(max(during), 1) if during else 0,
+            "long_tasks_api": probe["noLongtask"] is None,
+            "arrived": len(acks),
+            "seen": len(from_commit),
+            "delay_ms": {"p50": percentile(from_commit, 0.5), "p95": percentile(from_commit, 0.95),
+                         "max": round(max(from_commit), 1) if from_commit else None},
+            "delay_from_ack_seen_by_writer_ms": {"p50": percentile(from_ack, 0.5), "p95": percentile(from_ack, 0.95)},
+            "page_errors": errors,
+        }
+    for page, _ in pages.values():
+        await page.context.close()
+    await seeded["fac"].close()
+    await sender.close()
+    return result
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    sizes = [min(MAX_NOTES, int(s)) for s in args.sizes.split(",")]
+    data = Path(tempfile.mkdtemp(prefix="atelier-wall-bench-"))
+    server = ServerProcess(data / "data", env=UNLIMITED).start()
+    report: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "params": {"sizes": sizes, "rate": args.rate, "duration": args.duration,
+                   "projector": "1920x1080", "participant": "1366x768"},
+        "results": {},
+    }
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            report["browser"] = browser.version
+            try:
+                for size in sizes:
+                    report["results"][str(size)] = await asyncio.wait_for(
+                        _run_size(browser, server, size, args.rate, args.duration), timeout=600
+                    )
+            finally:
+                await browser.close()
+    finally:
+        server.stop()
+        shutil.rmtree(data, ignore_errors=True)
+    return report
+
+
+def _print(report: dict[str, Any]) -> None:
+    print(f"wall in Chromium {report.get('browser', '?')}, {report['params']['rate']} notes/s for "
+          f"{report['params']['duration']} s, {report['machine']['nproc']} cores")
+    print(f"{'notes':>6} {'page':<12} {'1st paint':>10} {'(state)':>8} {'fps':>6} {'long':>5} {'>100':>5} "
+          f"{'longest':>8} {'delay p50':>10} {'p95':>7} {'seen':>9}")
+    for size, result in report["results"].items():
+        for name, p in result["pages"].items():
+            print(f"{size:>6} {name:<12} {p['first_paint_ms']:>7} ms {p['first_paint_from_state_ms']!s:>8} "
+                  f"{p['fps']:>6} {p['long_tasks_after_first_paint']:>5} "
+                  f"{p['long_tasks_over_100ms_after_first_paint']:>5} {p['longest_task_after_first_paint_ms']:>5} ms "
+                  f"{p['delay_ms']['p50']!s:>7} ms {p['delay_ms']['p95']!s:>7} {p['seen']:>4}/{p['arrived']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="150,500,2000")
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--quick", action="store_true", help="tiny scale, to check the harness")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.rate, args.duration = "12,40", 10.0, 1.5
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        print(f"Chromium is missing at {CHROMIUM}", file=sys.stderr)
+        return 2
+    report = asyncio.run(main_async(args))
+    _print(report)
+    if args.out:
+        args.out.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
