@@ -308,6 +308,7 @@ COMMAND_ARGS: dict[str, type[Strict]] = {
     "timer.add": TimerAdd,
     "timer.reset": Empty,
     "board.lock": BoardLock,
+    "workshop.end": Empty,
     "participant.role": RoleSet,
     "board.configure": BoardConfigure,
     "agenda.set": AgendaSet,

@@ -92,6 +92,7 @@ RULES: dict[str, Rule] = {
     "timer.add": facilitators("timer.changed"),
     "timer.reset": facilitators("timer.changed"),
     "board.lock": facilitators("board.locked"),
+    "workshop.end": facilitators("workshop.ended", "board.locked"),
     "participant.role": Rule("facilitator", ALWAYS, ("participant.role_changed",)),
     # The rest of the method
     "board.configure": facilitators("board.configured"),
@@ -182,6 +183,7 @@ def args_for(command: str, target: str, actor: str) -> dict[str, Any]:
         "timer.add": {"seconds": 60},
         "timer.reset": {},
         "board.lock": {"locked": True},
+        "workshop.end": {},
         "participant.role": {"id": OTHER, "role": "co_facilitator"},
         "board.configure": {"title": None, "axis": "reach-out", "goal": "Aller vers les publics", "context": None,
                             "links": None, "questions": None, "settings": None},

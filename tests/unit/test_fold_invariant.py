@@ -131,6 +131,7 @@ def test_scripted_workshop() -> None:
     room.send(FAC, "agenda.set", {"phases": agenda})
     room.send(FAC, "board.open")
     room.send(FAC, "question.set", {"text": "Comment aller vers les publics éloignés ?"})
+    room.send(FAC, "timer.start", {"seconds": None})  # the introduction begins
     room.send(FAC, "phase.set", {"phase": "inspiration"})
     room.send(FAC, "timer.start", {"seconds": None})
     room.send(FAC, "personas.deal")
@@ -199,6 +200,7 @@ def test_scripted_workshop() -> None:
     room.send(PAR, "participant.done", {"done": True})
     room.send(FAC, "next_steps.set", {"text": "Prochain atelier le 12 mars"})
     room.send(FAC, "spotlight.set", {"kind": None, "id": None})
+    room.send(FAC, "workshop.end")
     assert not room.refused, f"the script must only send accepted commands: {room.refused}"
     assert set(room.accepted) == set(HANDLERS) - {"participant.join"}, "the script must use every command"
     assert room.delivered["hidden"] > 0  # some votes and private notes were hidden from someone
@@ -358,6 +360,7 @@ ARGS: dict[str, Args] = {
     "closing.answer": lambda r, s: {"question": r.choice(["feeling", "takeaway"]), "text": _text("Ressenti")},
     "next_steps.set": lambda r, s: {"text": _text("Suite")},
     "participant.done": lambda r, s: {"done": r.random() < 0.7},
+    "workshop.end": lambda r, s: {},
 }
 # fmt: on
 

@@ -157,6 +157,7 @@ class Remark:
     text: str
     author: str
     created_ms: int
+    anonymous: bool = False  # the board's notes were anonymous when it was written: others never see who
 
 
 @dataclass
@@ -225,6 +226,7 @@ class BoardState:
     next_steps: str = ""
     done: dict[str, list[str]] = field(default_factory=dict)  # phase -> participants who are done
     phase_log: list[dict[str, Any]] = field(default_factory=list)  # {phase, started_ms, ended_ms}
+    ended_ms: int | None = None  # when the facilitator ended the workshop (None while it runs)
 
     def phase_minutes(self, phase: str) -> int:
         for entry in self.phases:

@@ -157,6 +157,7 @@ class RemarkModel(Strict):
     text: Text(MAX_TEXT, 1)
     author: Id
     created_ms: Int
+    anonymous: Bool = False
 
 
 class SubgroupModel(Strict):
@@ -229,6 +230,7 @@ class StateModel(Strict):
     next_steps: Text(MAX_FIELD_TEXT)
     done: Annotated[dict[Phase, Annotated[list[Id], Field(max_length=MAX_PARTICIPANTS)]], Field(max_length=len(ORDER))]
     phase_log: Annotated[list[PhaseLogEntry], Field(max_length=MAX_LOG)]
+    ended_ms: Int | None = None
 
 
 class BoardFile(Strict):
