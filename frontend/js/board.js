@@ -152,6 +152,8 @@ function startBoard(token) {
     setHidden(facilitateLink, !isFacilitatorRole(ctx.you.role));
     v.phaseBar.update(ctx);
     v.timer.update(ctx);
+    // Once the workshop is over its clock says nothing any more.
+    setHidden(byId('timer'), ctx.state.board.ended_ms !== null && ctx.state.board.ended_ms !== undefined);
     v.composer.update(ctx);
     v.voteStatus.update(ctx);
     v.notes.update(ctx, { scope: v.flow.notesScope(ctx) });

@@ -5,7 +5,9 @@ finds nothing; plus the browser defects of the phone page, each with its test.""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -232,3 +234,261 @@ async def test_the_phone_page_starts_where_the_work_is_in_every_phase(server: Se
         assert ws.errors == []
     finally:
         await ws.close()
+
+
+# --- the defects a run found on the participant's page, each with its test -----------------------------
+
+
+async def _phone(browser: Any, server: ServerProcess, *, locale: str = "fr-FR", touch: bool = True) -> tuple[Any, ...]:
+    """A board, its facilitator over the wire, and Alice joined on a phone (or a laptop without `touch`)."""
+    board = await create_board(server.url, "Atelier défauts")
+    code = board["code"]
+    fac = await Participant(server.ws_url, code, board["facilitator_token"]).connect()
+    options: dict[str, Any] = (
+        {"viewport": PHONE, "is_mobile": True, "has_touch": True} if touch else {"viewport": LAPTOP}
+    )
+    context = await browser.new_context(locale=locale, device_scale_factor=1, **options)
+    page = await context.new_page()
+    await page.goto(f"{server.url}/b/{code}")
+    await page.get_by_test_id("join-name").fill("Alice")
+    await page.get_by_test_id("join-name").press("Enter")
+    await page.get_by_test_id("phase-name").wait_for()
+    await _until(lambda: len(fac.state["participants"]) == 2, "Alice joined")
+    alice = next(pid for pid, p in fac.state["participants"].items() if p["name"] == "Alice")
+    return board, fac, context, page, alice
+
+
+async def _cockpit(
+    browser: Any, server: ServerProcess, board: dict[str, Any], locale: str = "fr-FR"
+) -> tuple[Any, Any]:
+    """The facilitator's cockpit in Chromium, holding the facilitator's credential."""
+    context = await browser.new_context(viewport=LAPTOP, locale=locale)
+    credential = {"token": board["facilitator_token"], "participant_id": board["participant_id"], "role": "facilitator"}
+    await context.add_init_script(
+        f"localStorage.setItem('atelier:board:{board['code']}', {json.dumps(json.dumps(credential))})"
+    )
+    page = await context.new_page()
+    await page.goto(f"{server.url}/b/{board['code']}/facilitate")
+    await page.get_by_test_id("phase-name").first.wait_for()
+    return context, page
+
+
+async def _do(who: Participant, name: str, args: dict[str, Any] | None = None) -> Any:
+    await who.wait_seq(await who.ok(name, args))
+
+
+async def test_the_badge_says_connected_again_after_a_short_drop(shared_server: ServerProcess, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    _, fac, context, page, _ = await _phone(browser, shared_server)
+    badge = page.get_by_test_id("connection-status")
+    try:
+        await expect(badge).to_have_attribute("data-status", "connected", timeout=WAIT_MS)
+        await context.set_offline(True)
+        await expect(badge).to_have_attribute("data-status", "offline", timeout=WAIT_MS)
+        await asyncio.sleep(2)  # the network drops for 2–3 s; the socket is never closed meanwhile
+        await context.set_offline(False)
+        await _do(fac, "question.set", {"text": "Toujours là ?"})
+        await expect(page.get_by_test_id("question")).to_have_text("Toujours là ?", timeout=WAIT_MS)
+        # Well before the 25 s ping: the badge follows the connection that never stopped working.
+        await expect(badge).to_have_attribute("data-status", "connected", timeout=5_000)
+    finally:
+        await fac.close()
+        await context.close()
+
+
+async def test_the_persona_marks_one_note_and_never_the_next_phase(shared_server: ServerProcess, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    _, fac, context, page, alice = await _phone(browser, shared_server)
+    try:
+        await _do(fac, "phase.set", {"phase": "inspiration"})
+        await _do(fac, "personas.deal")
+        box = page.get_by_test_id("note-persona-tag")
+        await expect(box).to_be_visible(timeout=WAIT_MS)
+        for text, tick in (("En tant que mon persona", True), ("En mon nom", False)):
+            if tick:
+                await box.check()
+            await page.get_by_test_id("note-text").fill(text)
+            await page.get_by_test_id("note-submit").click()
+            await _until(lambda t=text: any(n["text"] == t for n in fac.state["notes"].values()), text)
+        personas = {n["text"]: n["persona"] for n in fac.state["notes"].values()}
+        assert personas["En tant que mon persona"] == fac.state["personas"][alice]
+        assert personas["En mon nom"] is None
+        await expect(box).not_to_be_checked()
+        await box.check()
+        await _do(fac, "phase.set", {"phase": "divergence"})
+        await expect(page.get_by_test_id("phase-name")).to_contain_text("Divergence", timeout=WAIT_MS)
+        await expect(box).not_to_be_checked()
+    finally:
+        await fac.close()
+        await context.close()
+
+
+async def test_the_speaker_line_goes_when_the_time_is_up(shared_server: ServerProcess, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    _, fac, context, page, _ = await _phone(browser, shared_server)
+    try:
+        await _do(fac, "phase.set", {"phase": "convergence"})
+        await page.get_by_test_id("queue-join").click()
+        await _until(lambda: len(fac.state["queue"]["entries"]) == 1, "Alice asked for the floor")
+        await _do(fac, "queue.next", {"seconds": 10})
+        await expect(page.get_by_test_id("queue-speaker")).to_contain_text("Alice", timeout=WAIT_MS)
+        await expect(page.get_by_test_id("queue-time-up")).to_be_visible(timeout=15_000)
+        await expect(page.get_by_test_id("queue-speaker")).to_be_hidden()
+    finally:
+        await fac.close()
+        await context.close()
+
+
+async def test_the_fourth_idea_says_why_it_cannot_be_presented(shared_server: ServerProcess, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    _, fac, context, page, _ = await _phone(browser, shared_server)
+    try:
+        await _do(fac, "phase.set", {"phase": "divergence"})
+        for k in range(4):
+            await page.get_by_test_id("note-text").fill(f"Idée {k + 1}")
+            await page.get_by_test_id("note-submit").click()
+        await _until(lambda: len(fac.state["notes"]) == 4, "four ideas")
+        buttons = page.get_by_test_id("note-present")
+        for k in range(3):
+            await buttons.nth(k).click()
+            await _until(
+                lambda k=k: sum(bool(n.get("presented")) for n in fac.state["notes"].values()) == k + 1, "presented"
+            )
+        fourth = buttons.nth(3)
+        await expect(fourth).to_have_attribute("aria-disabled", "true", timeout=WAIT_MS)
+        count = page.get_by_test_id("note-present-count").nth(3)
+        await expect(count).to_contain_text("déjà présenté 3 idées")
+        described = await fourth.evaluate(
+            "(b) => b.getAttribute('aria-describedby').split(' ')"
+            ".map((id) => document.getElementById(id)?.textContent).join(' ')"
+        )
+        assert "déjà présenté 3 idées" in described
+        await fourth.click(force=True)
+        await page.wait_for_timeout(300)
+        assert await page.get_by_test_id("alert").is_hidden()
+        assert sum(bool(n.get("presented")) for n in fac.state["notes"].values()) == 3
+    finally:
+        await fac.close()
+        await context.close()
+
+
+async def test_touch_screens_are_not_offered_ctrl_enter(shared_server: ServerProcess, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    _, fac, context, page, _ = await _phone(browser, shared_server)
+    _, fac2, laptop, desk, _ = await _phone(browser, shared_server, touch=False)
+    try:
+        for who in (fac, fac2):
+            await _do(who, "phase.set", {"phase": "divergence"})
+        await expect(page.get_by_test_id("note-hint")).to_be_visible(timeout=WAIT_MS)
+        assert "Ctrl" not in await page.get_by_test_id("note-hint").inner_text()
+        await expect(desk.get_by_test_id("note-hint")).to_contain_text("Ctrl", timeout=WAIT_MS)
+    finally:
+        await fac.close()
+        await fac2.close()
+        await context.close()
+        await laptop.close()
+
+
+async def test_messages_and_one_s_own_name_follow_the_language(shared_server: ServerProcess, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    board, fac, context, page, _ = await _phone(browser, shared_server)
+    cockpit_context, cockpit = await _cockpit(browser, shared_server, board)
+    try:
+        # One's own note in the results: "(vous)", then "(You)"; never one's name.
+        await _do(fac, "phase.set", {"phase": "divergence"})
+        await page.get_by_test_id("note-text").fill("Un bus numérique")
+        await page.get_by_test_id("note-submit").click()
+        await _until(lambda: len(fac.state["notes"]) == 1, "Alice's idea")
+        note = next(iter(fac.state["notes"]))
+        await _do(fac, "notes.reveal")
+        await _do(fac, "phase.set", {"phase": "convergence"})
+        await _do(fac, "vote.add", {"note_id": note})
+        await _do(fac, "votes.reveal", {"revealed": True})
+        await _do(fac, "phase.set", {"phase": "conclusion"})
+        await page.get_by_test_id("fold-results").click()
+        results = page.get_by_test_id("results")
+        await expect(results).to_contain_text("(vous)", timeout=WAIT_MS)
+        assert "Alice" not in await results.inner_text()
+        # Saved messages, then a change of language.
+        await page.get_by_test_id("closing-feeling-text").fill("Content")
+        await page.get_by_test_id("closing-feeling-submit").click()
+        await expect(page.get_by_test_id("closing-feeling-status")).to_have_text(
+            "Réponse enregistrée.", timeout=WAIT_MS
+        )
+        await cockpit.get_by_test_id("next-steps-input").fill("Rédiger les fiches")
+        await cockpit.get_by_test_id("next-steps-save").click()
+        await expect(cockpit.get_by_test_id("next-steps-state")).to_have_text(
+            "Prochaines étapes enregistrées.", timeout=WAIT_MS
+        )
+        for p in (page, cockpit):
+            await p.get_by_role("button", name="English").click()
+        await expect(page.get_by_test_id("closing-feeling-status")).to_have_text("Answer saved.", timeout=WAIT_MS)
+        en = json.loads((Path(__file__).parents[2] / "frontend/i18n/en.json").read_text())
+        await expect(cockpit.get_by_test_id("next-steps-state")).to_have_text(
+            en["panel"]["conclusion"]["saved"], timeout=WAIT_MS
+        )
+        await expect(results).to_contain_text("(You)", timeout=WAIT_MS)
+    finally:
+        await fac.close()
+        await context.close()
+        await cockpit_context.close()
+
+
+async def test_spotlight_and_present_buttons_say_their_visible_label(
+    shared_server: ServerProcess, browser: Any
+) -> None:
+    """axe's label-content-name-mismatch (WCAG 2.5.3) on the cockpit's spotlight and present buttons."""
+    board, fac, context, _, _ = await _phone(browser, shared_server)
+    cockpit_context, cockpit = await _cockpit(browser, shared_server, board)
+    try:
+        await _do(fac, "phase.set", {"phase": "convergence"})
+        await _do(fac, "note.add", {"text": "Un bus numérique"})
+        note = next(iter(fac.state["notes"]))
+        await _do(fac, "solution.retain", {"note_id": note})
+        await _do(fac, "subgroups.split", {"count": 1, "mode": "random"})
+        await _do(fac, "phase.set", {"phase": "sharing"})
+        buttons = cockpit.locator("[data-testid=spotlight], button[aria-label]")
+        await buttons.first.wait_for(state="attached", timeout=WAIT_MS)
+        await cockpit.wait_for_timeout(300)
+        checked = 0
+        for button in await buttons.all():
+            if not await button.is_visible():
+                continue
+            label = await button.get_attribute("aria-label")
+            visible = (await button.inner_text()).strip()
+            if label and visible:
+                checked += 1
+                assert label.lower().startswith(visible.lower()), f"{label!r} does not contain {visible!r}"
+        assert checked >= 2
+    finally:
+        await fac.close()
+        await context.close()
+        await cockpit_context.close()
+
+
+async def test_the_phone_s_ungrouped_notes_can_be_scrolled_by_keyboard(
+    shared_server: ServerProcess, browser: Any
+) -> None:
+    from playwright.async_api import expect
+
+    _, fac, context, page, _ = await _phone(browser, shared_server)
+    try:
+        await _do(fac, "phase.set", {"phase": "convergence"})
+        for k in range(25):
+            await _do(fac, "note.add", {"text": f"Proposition {k + 1} à regrouper avec les autres"})
+        await page.get_by_test_id("fold-grouping").click()
+        pool = page.get_by_test_id("ungrouped").locator("ul")
+        await expect(pool).to_be_visible(timeout=WAIT_MS)
+        assert await pool.evaluate("(el) => el.scrollHeight > el.clientHeight"), "the list should scroll here"
+        assert await pool.get_attribute("tabindex") == "0"
+        violations = await axe_violations(page)
+        assert not [v for v in violations if v.startswith("scrollable-region-focusable")], violations
+    finally:
+        await fac.close()
+        await context.close()
