@@ -32,8 +32,9 @@ import { mountVoteStatus } from './views/vote-status.js';
 
 /** @typedef {import('./session.js').Context} Context */
 
-// A page of notes in the list: with their buttons, six cards fill a bit more than one phone screen.
-const NOTES_PER_PAGE = 6;
+// A page of notes in the list: with their buttons, six cards fill a bit more than one phone screen; a
+// laptop's list holds four or five cards a row.
+const NOTES_PER_PAGE = () => (globalThis.matchMedia?.('(min-width: 48em)').matches ? 20 : 6);
 
 const { announcer } = await initPage();
 const code = codeFromPath(location.pathname);

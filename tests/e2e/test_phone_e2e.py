@@ -140,6 +140,7 @@ async def _check_phone_page(ws: Workshop, step: str, primary: str | None) -> Non
     assert width <= NARROW["width"], f"{step}: at 320 px the page scrolls sideways ({width} px)"
     await page.set_viewport_size(LAPTOP)
     await page.wait_for_timeout(100)
+    await screenshot(page, "phone", step, "1366x768")
     violations = await axe_violations(page)
     assert violations == [], f"{step} at 1366×768: {violations}"
     await page.set_viewport_size(PHONE)

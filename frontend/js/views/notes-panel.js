@@ -27,7 +27,7 @@ function initialView() {
  * page stays a few screens long with 60 notes); `update(ctx, {scope: 'phase'})` lists the current
  * phase's notes, the earlier ones behind a button.
  * @param {HTMLElement} el a <section>
- * @param {{pageSize?: number}} [options]
+ * @param {{pageSize?: () => number}} [options] the page size for the current viewport
  */
 export function mountNotesPanel(el, options = {}) {
   el.classList.add('notes-panel');
@@ -152,7 +152,7 @@ export function mountNotesPanel(el, options = {}) {
    * @returns {Context}
    */
   function paged(ctx) {
-    const size = options.pageSize ?? 0;
+    const size = options.pageSize?.() ?? 0;
     const ordered = size ? notesInOrder(ctx.state) : [];
     const count = ordered.length;
     const pageCount = Math.max(1, Math.ceil(count / (size || 1)));
