@@ -22,7 +22,9 @@
 /**
  * `notes`: which notes the notes region lists — `phase`: the current phase's (the others behind a
  * button), `all`: every note the participant may see.
- * @typedef {{regions: [Region, Mode][], notes: 'phase'|'all'}} Step
+ * `question`: whether the facilitator's question stays at the top (false once the ideas are in: sharing
+ * and the conclusion do not answer it, and on a phone it would take the first screen's room).
+ * @typedef {{regions: [Region, Mode][], notes: 'phase'|'all', question?: false}} Step
  */
 
 /** @type {Record<string, Step>} */
@@ -56,6 +58,7 @@ export const LAYOUT = {
   },
   sharing: {
     notes: 'all',
+    question: false,
     regions: [
       ['sharing', 'show'], ['queue', 'show'], ['spotlight', 'fold'], ['subgroup', 'show'], ['sheets', 'fold'],
       ['results', 'fold'], ['notes', 'fold'], ['intro', 'show'],
@@ -63,11 +66,13 @@ export const LAYOUT = {
   },
   conclusion: {
     notes: 'all',
+    question: false,
     regions: [['closing', 'show'], ['next-steps', 'show'], ['spotlight', 'show'], ['results', 'fold'], ['sheets', 'fold'], ['notes', 'fold'], ['intro', 'show']],
   },
   // The facilitator ended the workshop: what it produced, to read.
   ended: {
     notes: 'all',
+    question: false,
     regions: [['next-steps', 'show'], ['closing', 'show'], ['results', 'fold'], ['sheets', 'fold'], ['notes', 'fold'], ['intro', 'show']],
   },
 };

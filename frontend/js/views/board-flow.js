@@ -60,6 +60,8 @@ export function mountBoardFlow(flow) {
       if (focused instanceof HTMLElement && focused !== document.activeElement && flow.contains(focused)) focused.focus({ preventScroll: true });
       flow.dataset.step = current;
     }
+    // The question lives in the phase bar, above the regions: the step says whether it stays.
+    flow.parentElement?.classList.toggle('board--no-question', table.question === false);
     const modes = new Map(table.regions);
     for (const [id, part] of parts) {
       const mode = modes.get(/** @type {Region} */ (id));
