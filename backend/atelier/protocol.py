@@ -362,6 +362,7 @@ COMMAND_ARGS: dict[str, type[Strict]] = {
     "timer.add": TimerAdd,
     "timer.reset": Empty,
     "board.lock": BoardLock,
+    "workshop.end": Empty,
     "participant.role": RoleSet,
     "participant.remove": ParticipantRef,
     "board.joining": Joining,

@@ -10,6 +10,7 @@ import { selection } from './selection.js';
 import { startSession } from './session.js';
 import { isFacilitatorRole } from './store.js';
 import { onTemplates } from './templates.js';
+import { mountBoardFlow } from './views/board-flow.js';
 import { mountClosing, mountNextSteps } from './views/closing.js';
 import { mountComposer } from './views/composer.js';
 import { mountConnectionStatus } from './views/connection-status.js';
@@ -30,6 +31,10 @@ import { mountTimer } from './views/timer.js';
 import { mountVoteStatus } from './views/vote-status.js';
 
 /** @typedef {import('./session.js').Context} Context */
+
+// A page of notes in the list: with their buttons, six cards fill a bit more than one phone screen; a
+// laptop's list holds four or five cards a row.
+const NOTES_PER_PAGE = () => (globalThis.matchMedia?.('(min-width: 48em)').matches ? 20 : 6);
 
 const { announcer } = await initPage();
 const code = codeFromPath(location.pathname);
@@ -100,7 +105,7 @@ function mountViews() {
     timer: mountTimer(byId('timer')),
     composer: mountComposer(byId('composer')),
     voteStatus: mountVoteStatus(byId('vote-status')),
-    notes: mountNotesPanel(byId('notes')),
+    notes: mountNotesPanel(byId('notes'), { pageSize: NOTES_PER_PAGE }),
     results: mountResults(byId('results')),
     // The rest of the method (docs/protocol.md, "The rest of the method").
     done: mountDoneToggle(byId('done-toggle')),
@@ -114,6 +119,7 @@ function mountViews() {
     sheets: mountSheetEditor(byId('sheets')),
     closing: mountClosing(byId('closing')),
     grouping: mountGrouping(byId('grouping')),
+    flow: mountBoardFlow(byId('board-flow')),
   };
   boardSection.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
   // Views that have something to say about the user's own work (a co-editing conflict) say it here.
@@ -147,9 +153,11 @@ function startBoard(token) {
     setHidden(facilitateLink, !isFacilitatorRole(ctx.you.role));
     v.phaseBar.update(ctx);
     v.timer.update(ctx);
+    // Once the workshop is over its clock says nothing any more.
+    setHidden(byId('timer'), ctx.state.board.ended_ms !== null && ctx.state.board.ended_ms !== undefined);
     v.composer.update(ctx);
     v.voteStatus.update(ctx);
-    v.notes.update(ctx);
+    v.notes.update(ctx, { scope: v.flow.notesScope(ctx) });
     v.results.update(ctx);
     v.done.update(ctx);
     v.intro.update(ctx);
@@ -163,6 +171,8 @@ function startBoard(token) {
     v.grouping.update(ctx);
     // Last: the item it points at is rendered by now.
     v.spotlight.update(ctx);
+    // After the views: a region its view hid takes no room on the page.
+    v.flow.update(ctx);
   }
   renderCurrent = render;
 

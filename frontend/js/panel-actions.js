@@ -33,6 +33,7 @@ export function panelCommands(socket) {
     'present-subgroup': (d) => send('sharing.present', d.seconds ? { subgroup_id: d.subgroup_id, seconds: d.seconds } : { subgroup_id: d.subgroup_id }),
     'set-spotlight': (d) => send('spotlight.set', d.kind ? { kind: d.kind, id: d.id } : {}),
     'set-next-steps': (d) => send('next_steps.set', { text: d.text }),
+    'end-workshop': () => send('workshop.end', {}),
   };
 }
 

@@ -243,9 +243,11 @@ export function connectBoard(options) {
     } catch {
       return;
     }
-    // Any frame proves the connection alive.
+    // Any frame proves the connection alive (after a short network drop the socket never closed,
+    // the badge must not stay "offline" while events flow).
     clearTimeout(pongTimer ?? undefined);
     pongTimer = null;
+    if (welcomed && status === 'offline' && globalThis.navigator?.onLine !== false) setStatus('connected');
     switch (msg?.type) {
       case 'welcome':
         welcome(msg);
@@ -440,8 +442,14 @@ export function connectBoard(options) {
   }
 
   function wentOnline() {
-    if (stopped || welcomed) return;
+    if (stopped) return;
     attempt = 0;
+    if (welcomed && ws && ws.readyState === OPEN) {
+      // The network came back before the socket noticed it was gone: it may well be alive (events
+      // kept arriving). Ask it now: its pong shows us connected again, its silence reconnects.
+      ping();
+      return;
+    }
     if (!ws) open();
   }
 

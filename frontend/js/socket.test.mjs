@@ -248,3 +248,39 @@ test('a rate-limited command is tried again with the same cid before the user is
     mock.timers.reset();
   }
 });
+
+test('a short network drop that never closed the socket ends with "connected", not "offline"', () => {
+  /** @type {Record<string, () => void>} */
+  const handlers = {};
+  const saved = { add: globalThis.addEventListener, remove: globalThis.removeEventListener, nav: Object.getOwnPropertyDescriptor(globalThis, 'navigator') };
+  const nav = { onLine: true };
+  Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true, writable: true });
+  globalThis.addEventListener = /** @type {any} */ ((/** @type {string} */ type, /** @type {() => void} */ fn) => {
+    handlers[type] = fn;
+  });
+  globalThis.removeEventListener = /** @type {any} */ (() => {});
+  try {
+    const { client, socket } = setup();
+    const ws = socket();
+    ws.accept();
+    ws.push(welcome(3, { state: state() }));
+    assert.equal(client.status, 'connected');
+    nav.onLine = false;
+    handlers.offline();
+    assert.equal(client.status, 'offline');
+    ws.push(added(4, 'n_1')); // still offline as far as the browser says: the badge does not flicker
+    assert.equal(client.status, 'offline');
+    nav.onLine = true;
+    handlers.online();
+    assert.equal(FakeSocket.all.length, 1, 'the socket that never closed is kept');
+    assert.equal(ws.sent.at(-1).type, 'ping', 'asked whether it is alive');
+    ws.push({ type: 'pong', seq: 4 });
+    assert.equal(client.status, 'connected');
+    client.close();
+  } finally {
+    globalThis.addEventListener = saved.add;
+    globalThis.removeEventListener = saved.remove;
+    if (saved.nav) Object.defineProperty(globalThis, 'navigator', saved.nav);
+    else delete (/** @type {any} */ (globalThis)).navigator;
+  }
+});

@@ -278,14 +278,28 @@ export function applyEvent(state, you, msg) {
       const patch = { phase: data.phase };
       if (data.at_ms !== undefined && data.at_ms !== null) {
         const log = [...(state.board.phase_log ?? [])];
-        if (log.length > 0) log[log.length - 1] = { ...log[log.length - 1], ended_ms: data.at_ms };
+        const lastEntry = log[log.length - 1];
+        if (lastEntry && lastEntry.ended_ms === null) log[log.length - 1] = { ...lastEntry, ended_ms: data.at_ms };
         log.push({ phase: data.phase, started_ms: data.at_ms, ended_ms: null });
         patch.phase_log = log;
+        patch.ended_ms = null;
       }
       return { ...patchBoard(state, patch), timer: data.timer };
     }
-    case 'timer.changed':
+    case 'timer.changed': {
+      const log = state.board.phase_log ?? [];
+      // The introduction, where every board begins, is timed from its first timer (domain/apply.py).
+      if (typeof data.at_ms === 'number' && log.length === 0 && (state.board.ended_ms ?? null) === null) {
+        return { ...patchBoard(state, { phase_log: [{ phase: state.board.phase, started_ms: data.at_ms, ended_ms: null }] }), timer: data.timer };
+      }
       return { ...state, timer: data.timer };
+    }
+    case 'workshop.ended': {
+      const log = [...(state.board.phase_log ?? [])];
+      const lastEntry = log[log.length - 1];
+      if (lastEntry && lastEntry.ended_ms === null) log[log.length - 1] = { ...lastEntry, ended_ms: data.at_ms };
+      return patchBoard(state, { phase_log: log, ended_ms: data.at_ms });
+    }
     case 'question.changed':
       return patchBoard(state, { question: data.text });
     case 'board.locked':

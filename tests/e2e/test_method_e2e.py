@@ -200,6 +200,10 @@ async def test_keyboard_only_grouping_works(server: ServerProcess, browser: Any)
     ids = {note["text"]: note["id"] for note in facilitator.state["notes"].values()}
 
     page = await _join(browser, server, code, "Alice")
+    # Grouping is folded on the participant's page (the dots come first): open it, by keyboard too.
+    await page.get_by_test_id("fold-grouping").wait_for(timeout=WAIT_MS)
+    await _tab_to(page, '[data-testid="fold-grouping"]')
+    await page.keyboard.press("Enter")
     await expect(page.get_by_test_id("grouping")).to_be_visible(timeout=WAIT_MS)
 
     def select_button(text: str) -> str:

@@ -124,13 +124,20 @@ def apply_event(state: dict[str, Any], you: dict[str, Any], event: dict[str, Any
             state["votes"] = dict(data["votes"])
         case "phase.changed":
             if data.get("at_ms") is not None:
-                if board["phase_log"]:
+                if board["phase_log"] and board["phase_log"][-1]["ended_ms"] is None:
                     board["phase_log"][-1]["ended_ms"] = data["at_ms"]
                 board["phase_log"].append({"phase": data["phase"], "started_ms": data["at_ms"], "ended_ms": None})
+                board["ended_ms"] = None
             board["phase"] = data["phase"]
             state["timer"] = data["timer"]
         case "timer.changed":
+            if data.get("at_ms") is not None and not board["phase_log"] and board.get("ended_ms") is None:
+                board["phase_log"].append({"phase": board["phase"], "started_ms": data["at_ms"], "ended_ms": None})
             state["timer"] = data["timer"]
+        case "workshop.ended":
+            if board["phase_log"] and board["phase_log"][-1]["ended_ms"] is None:
+                board["phase_log"][-1]["ended_ms"] = data["at_ms"]
+            board["ended_ms"] = data["at_ms"]
         case "question.changed":
             board["question"] = data["text"]
         case "board.locked":

@@ -131,6 +131,7 @@ def test_scripted_workshop() -> None:
     room.send(FAC, "agenda.set", {"phases": agenda})
     room.send(FAC, "board.open")
     room.send(FAC, "question.set", {"text": "Comment aller vers les publics éloignés ?"})
+    room.send(FAC, "timer.start", {"seconds": None})  # the introduction begins
     room.send(FAC, "phase.set", {"phase": "inspiration"})
     room.send(FAC, "timer.start", {"seconds": None})
     room.send(FAC, "personas.deal")
@@ -205,6 +206,7 @@ def test_scripted_workshop() -> None:
     room.send(COF, "link.create", {"id": "l_cockpit", "kind": "facilitator"})
     room.send(FAC, "links.revoke", {"kind": "projector"})
     room.send(FAC, "participant.erase", {"id": PAR, "for": "Mme Li"})
+    room.send(FAC, "workshop.end")
     assert not room.refused, f"the script must only send accepted commands: {room.refused}"
     assert set(room.accepted) == set(HANDLERS) - {"participant.join"}, "the script must use every command"
     assert room.delivered["hidden"] > 0  # some votes and private notes were hidden from someone
@@ -369,6 +371,7 @@ ARGS: dict[str, Args] = {
     "board.joining": lambda r, s: {"open": r.random() < 0.7},
     "link.create": lambda r, s: {"id": f"l_{r.randrange(10**6)}", "kind": r.choice(["projector", "facilitator"])},
     "links.revoke": lambda r, s: {"kind": r.choice(["projector", "facilitator"])},
+    "workshop.end": lambda r, s: {},
 }
 # fmt: on
 

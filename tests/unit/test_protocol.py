@@ -275,7 +275,7 @@ def test_the_state_has_the_documented_keys() -> None:
     assert set(state["board"]) == {"code", "title", "language", "phase", "phases", "locked", "question",
                                    "vote_budget", "votes_revealed", "status", "axis", "goal", "context", "links",
                                    "questions", "settings", "next_steps", "spotlight", "phase_log",
-                                   "joining"}  # fmt: skip
+                                   "joining", "ended_ms"}  # fmt: skip
     assert set(state["timer"]) == {"status", "duration", "ends_at_ms", "remaining_ms"}
     for note in state["notes"].values():
         assert set(note) == {"id", "text", "color", "x", "y", "author", "for", "phase", "created_ms", "question",

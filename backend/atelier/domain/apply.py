@@ -160,16 +160,30 @@ def _phase_changed(state: BoardState, data: dict[str, Any]) -> None:
     at = data.get("at_ms")
     if at is not None:
         # The agenda as actually run: planned minutes beside the real start and end of each phase.
-        if state.phase_log:
+        if state.phase_log and state.phase_log[-1]["ended_ms"] is None:
             state.phase_log[-1]["ended_ms"] = at
         state.phase_log.append({"phase": data["phase"], "started_ms": at, "ended_ms": None})
+        state.ended_ms = None  # a phase after the end: the workshop goes on
     state.phase = data["phase"]
     state.timer = Timer(**data["timer"])
 
 
 @folds("timer.changed")
 def _timer_changed(state: BoardState, data: dict[str, Any]) -> None:
+    at = data.get("at_ms")
+    if at is not None and not state.phase_log and state.ended_ms is None:
+        # Every board begins in the introduction, with no phase change to time it: its first timer is
+        # when it began, so the agenda as run has the introduction's actual time too.
+        state.phase_log.append({"phase": state.phase, "started_ms": at, "ended_ms": None})
     state.timer = Timer(**data["timer"])
+
+
+@folds("workshop.ended")
+def _workshop_ended(state: BoardState, data: dict[str, Any]) -> None:
+    at = data["at_ms"]
+    if state.phase_log and state.phase_log[-1]["ended_ms"] is None:
+        state.phase_log[-1]["ended_ms"] = at
+    state.ended_ms = at
 
 
 @folds("question.changed")

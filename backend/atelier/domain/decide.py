@@ -318,8 +318,11 @@ def _question_set(state: BoardState, actor_id: str, args: dict, ctx: Context) ->
     return [Event("question.changed", {"text": args["text"]})]
 
 
-def _timer_event(timer: timers.Timer) -> list[Event]:
-    return [Event("timer.changed", {"timer": timer.public()})]
+def _timer_event(timer: timers.Timer, at_ms: int | None = None) -> list[Event]:
+    data: dict = {"timer": timer.public()}
+    if at_ms is not None:
+        data["at_ms"] = at_ms
+    return [Event("timer.changed", data)]
 
 
 @command("timer.start", facilitators_only=True)
@@ -327,7 +330,9 @@ def _timer_start(state: BoardState, actor_id: str, args: dict, ctx: Context) -> 
     seconds = args.get("seconds") or state.phase_minutes(state.phase) * 60
     if seconds <= 0:
         raise DomainError("bad_request", "seconds")
-    return _timer_event(timers.start(int(seconds), ctx.now_ms))
+    # at_ms: the first timer started in a workshop no phase change has timed yet (the introduction,
+    # where every board begins) is when that phase began (board.phase_log).
+    return _timer_event(timers.start(int(seconds), ctx.now_ms), ctx.now_ms)
 
 
 @command("timer.pause", facilitators_only=True)
@@ -357,3 +362,12 @@ def _timer_reset(state: BoardState, actor_id: str, args: dict, ctx: Context) -> 
 @command("board.lock", facilitators_only=True)
 def _board_lock(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
     return [Event("board.locked", {"locked": bool(args["locked"])})]
+
+
+@command("workshop.end", facilitators_only=True)
+def _workshop_end(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
+    """The facilitator ends the workshop: the phase under way gets its end, and the board is locked
+    (participants read it, nobody adds to it). A phase change later resumes it."""
+    if state.ended_ms is not None:
+        raise DomainError("conflict", "ended")
+    return [Event("workshop.ended", {"at_ms": ctx.now_ms}), Event("board.locked", {"locked": True})]

@@ -388,7 +388,19 @@ def _remark(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[
         "text": args["text"],
         "author": actor_id,
         "created_ms": ctx.now_ms,
+        "anonymous": state.settings.anonymous,
     }
+    if remark["anonymous"]:
+        # The board's notes are anonymous: so are its remarks (the author is never sent to the others).
+        return [
+            Event(
+                "remark.added",
+                {"remark": remark},
+                restricted=True,
+                public={"remark": remark | {"author": None}},
+                subjects=(actor_id,),
+            )
+        ]
     return [Event("remark.added", {"remark": remark})]
 
 
@@ -413,7 +425,8 @@ def _closing(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list
     previous = next(
         (a for a in state.closing.values() if a.author == actor_id and a.question == args["question"]), None
     )
-    anonymous = state.settings.anonymous_closing
+    # Anonymous when the board's notes are, or when the closing round alone is meant to be.
+    anonymous = state.settings.anonymous_closing or state.settings.anonymous
     answer = {
         "id": previous.id if previous else ctx.new_id("c"),
         "question": args["question"],

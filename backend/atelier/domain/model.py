@@ -168,6 +168,7 @@ class Remark:
     text: str
     author: str
     created_ms: int
+    anonymous: bool = False  # the board's notes were anonymous when it was written: others never see who
 
 
 @dataclass
@@ -241,6 +242,7 @@ class BoardState:
     removed: list[str] = field(default_factory=list)
     # Live access links (domain/links.py): link id -> {kind, by, at_ms}. Never exported nor copied.
     access_links: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ended_ms: int | None = None  # when the facilitator ended the workshop (None while it runs)
 
     def phase_minutes(self, phase: str) -> int:
         for entry in self.phases:

@@ -65,6 +65,7 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
             "spotlight": dict(state.spotlight) if state.spotlight else None,
             "phase_log": [dict(entry) for entry in state.phase_log],
             "joining": state.joining,
+            "ended_ms": state.ended_ms,
         },
         "timer": state.timer.public(),
         "participants": {pid: dict(p.__dict__) for pid, p in state.participants.items()},
@@ -78,7 +79,10 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
         "groups": {gid: asdict(g) for gid, g in state.groups.items()},
         "solutions": {sid: asdict(s) for sid, s in state.solutions.items()},
         "sheets": {shid: asdict(sh) for shid, sh in state.sheets.items()},
-        "remarks": {rid: asdict(r) for rid, r in state.remarks.items()},
+        "remarks": {
+            rid: asdict(r) if everything or r.author == own or not r.anonymous else asdict(r) | {"author": None}
+            for rid, r in state.remarks.items()
+        },
         "subgroups": {sgid: asdict(g) for sgid, g in state.subgroups.items()},
         "subgroup_mode": state.subgroup_mode,
         "queue": {

@@ -165,6 +165,7 @@ class RemarkModel(Strict):
     text: Text(MAX_TEXT, 1)
     author: Id | None  # None: written anonymously, exported without its author
     created_ms: Int
+    anonymous: Bool = False
 
 
 class SubgroupModel(Strict):
@@ -242,6 +243,7 @@ class StateModel(Strict):
     # Newer than version 1's first files: absent, they take the value every board had then.
     joining: Bool = True
     removed: Annotated[list[Id], Field(max_length=MAX_REMOVED)] = []
+    ended_ms: Int | None = None
 
 
 class BoardFile(Strict):

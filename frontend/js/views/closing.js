@@ -59,7 +59,11 @@ export function mountClosing(el, options = {}) {
     const form = h('form', { class: 'closing__form', novalidate: true, hidden: projector }, h('div', { class: 'field' }, label, area, status), submit);
     const answers = h('ul', { class: 'closing__answers', 'aria-labelledby': titleId, 'data-testid': `closing-${question}-answers` });
     const none = h('p', { class: 'closing__none', i18n: 'method.closing.no_answers' });
-    const box = h('section', { class: 'closing__item', 'aria-labelledby': titleId, 'data-question': question }, title, form, none, answers);
+    // On the board the others' answers fold behind their count (twelve answers to four questions would
+    // push the next question off a phone's screen); the projector shows them.
+    const answersSummary = h('summary', { class: 'closing__answers-summary', 'data-testid': `closing-${question}-more` });
+    const answersBox = projector ? answers : h('details', { class: 'closing__answers-box' }, answersSummary, answers);
+    const box = h('section', { class: 'closing__item', 'aria-labelledby': titleId, 'data-question': question }, title, form, none, answersBox);
     el.append(box);
     /** @type {string|null} the text last saved, to know whether the area holds a draft */
     let saved = null;
@@ -75,12 +79,17 @@ export function mountClosing(el, options = {}) {
       emit(form, 'answer-closing', detail);
       detail.result?.then(() => {
         saved = text;
+        // A catalogue key, not a text: the message follows a change of language.
+        status.dataset.i18n = 'method.closing.saved';
         setText(status, t('method.closing.saved'));
       }, () => {});
     });
-    area.addEventListener('input', () => setText(status, ''));
+    area.addEventListener('input', () => {
+      delete status.dataset.i18n;
+      setText(status, '');
+    });
     return {
-      question, title, area, submit, answers, none,
+      question, title, form, area, submit, answers, answersBox, answersSummary, none,
       /** @param {string|null} text */
       sync(text) {
         // Fill the area with my answer unless I am writing something else in it.
@@ -107,8 +116,12 @@ export function mountClosing(el, options = {}) {
       setText(q.submit, mine ? t('method.closing.update') : t('method.closing.submit'));
       setEnabled(q.submit, writable);
       q.area.readOnly = !writable;
+      // Locked (the workshop ended): nothing to write any more, so no box to write in.
+      if (!projector) setHidden(q.form, state.board.locked && document.activeElement !== q.area);
       const answers = byQuestion[q.question] ?? [];
       setHidden(q.none, answers.length > 0);
+      setHidden(q.answersBox, answers.length === 0);
+      setText(q.answersSummary, t('phone.closing_answers', { count: answers.length }));
       reconcile(
         q.answers,
         answers,
@@ -117,9 +130,10 @@ export function mountClosing(el, options = {}) {
         (li, a) => {
           const [text, author] = /** @type {HTMLElement[]} */ ([...li.children]);
           setText(text, a.text);
-          const name = a.author ? (a.author === you.id && !projector ? t('note.you') : state.participants[a.author]?.name) : null;
-          setText(author, name ? t('results.author', { name }) : '');
-          setHidden(author, !name);
+          const mine = a.author === you.id && !projector;
+          const name = a.author && !mine ? state.participants[a.author]?.name : null;
+          setText(author, mine ? t('phone.results_you') : name ? t('results.author', { name }) : '');
+          setHidden(author, !mine && !name);
           setAttr(li, 'data-mine', a.author === you.id && !projector ? 'true' : null);
         },
       );

@@ -33,7 +33,9 @@ export function mountComposer(el) {
     })
   );
   const counter = h('p', { id: counterId, class: 'composer__counter', 'data-testid': 'note-counter' });
-  const hint = h('p', { id: hintId, class: 'field__hint', i18n: 'composer.hint' });
+  // "Ctrl + Entrée" means nothing on a touch screen without a keyboard: say what matters there instead.
+  const touchOnly = globalThis.matchMedia?.('(any-pointer: fine)').matches === false;
+  const hint = h('p', { id: hintId, class: 'field__hint', 'data-testid': 'note-hint', i18n: touchOnly ? 'phone.composer_hint_touch' : 'composer.hint' });
   const error = h('p', { id: errorId, class: 'field__error', hidden: true });
   const forInput = /** @type {HTMLInputElement} */ (
     h('input', { id: forId, name: 'for', type: 'text', maxlength: MAX_NAME, autocomplete: 'off', 'data-testid': 'note-for', 'aria-describedby': `${forId}-hint` })
@@ -68,6 +70,8 @@ export function mountComposer(el) {
   el.append(heading, form);
 
   let writable = false;
+  /** @type {string|null} */
+  let phase = null;
 
   function updateCounter() {
     setText(counter, t('composer.counter', { count: textarea.value.length, max: MAX_NOTE_TEXT }));
@@ -96,6 +100,8 @@ export function mountComposer(el) {
     const detail = { text, color: colors.colorPicker.value(), for: forName || null, persona: myPersona && !personaField.hidden && personaBox.checked ? myPersona : null };
     emit(form, 'add-note', detail);
     textarea.value = '';
+    // The persona marks one note: the next one is written as oneself unless ticked again.
+    personaBox.checked = false;
     updateCounter();
     textarea.focus();
     detail.result?.catch(() => {
@@ -124,6 +130,9 @@ export function mountComposer(el) {
 
   /** @param {Context} ctx */
   function update({ state, you }) {
+    // Never carried into another phase (five "anonymous" ideas would share one persona on the projector).
+    if (phase !== state.board.phase) personaBox.checked = false;
+    phase = state.board.phase;
     writable = canWrite(state, you);
     // readOnly (not disabled) keeps the focus and the draft of someone typing when the phase changes.
     textarea.readOnly = !writable;

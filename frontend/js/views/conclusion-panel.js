@@ -27,11 +27,19 @@ export function mountConclusionPanel(el, { announcer }) {
   const hint = h('p', { id: uid('next-steps-hint'), class: 'field__hint', i18n: 'panel.conclusion.next_steps_hint' });
   const save = button('panel.conclusion.save', 'next-steps-save', 'button--primary');
   const saved = h('p', { class: 'panel-muted', 'data-testid': 'next-steps-state' });
-  el.append(field('panel.conclusion.next_steps', input, hint), h('div', { class: 'panel-row' }, save), saved, answersHeading, answersCount, answers);
+  // The end of the workshop: recorded (the conclusion's actual time) and the board locked.
+  const end = button('phone.end.button', 'workshop-end');
+  const endHint = h('p', { class: 'field__hint', i18n: 'phone.end.hint' });
+  const ended = h('p', { class: 'panel-state', 'data-testid': 'workshop-ended', i18n: 'phone.end.done', hidden: true });
+  el.append(field('panel.conclusion.next_steps', input, hint), h('div', { class: 'panel-row' }, save), saved, answersHeading, answersCount, answers, h('div', { class: 'panel-row' }, end), endHint, ended);
+  end.addEventListener('click', () => {
+    if (end.getAttribute('aria-disabled') !== 'true') emit(el, 'end-workshop', {});
+  });
 
   let dirty = false;
   input.addEventListener('input', () => {
     dirty = true;
+    saved.dataset.i18n = 'panel.prep.unsaved';
     setText(saved, t('panel.prep.unsaved'));
   });
   save.addEventListener('click', () => {
@@ -40,6 +48,8 @@ export function mountConclusionPanel(el, { announcer }) {
     emit(el, 'set-next-steps', detail);
     detail.result?.then(() => {
       dirty = false;
+      // A catalogue key, not a text: the message follows a change of language.
+      saved.dataset.i18n = 'panel.conclusion.saved';
       setText(saved, t('panel.conclusion.saved'));
       announcer.announce(t('panel.conclusion.saved'));
     }, () => {});
@@ -47,6 +57,10 @@ export function mountConclusionPanel(el, { announcer }) {
 
   /** @param {Context} ctx */
   function update({ state, templates }) {
+    const isOver = state.board.ended_ms !== null && state.board.ended_ms !== undefined;
+    setHidden(ended, !isOver);
+    setHidden(end, isOver);
+    setHidden(endHint, isOver);
     const text = state.board.next_steps ?? '';
     if (!dirty && !hasFocus(input) && input.value !== text) input.value = text;
     const grouped = closingByQuestion(state, QUESTIONS);

@@ -21,7 +21,9 @@ export function mountDoneToggle(el) {
 
   /** @param {Context} ctx */
   function update({ state, you }) {
-    const visible = !isProjector(you) && !isFacilitatorRole(you.role);
+    // Nothing to finish once the workshop is over.
+    const ended = state.board.ended_ms !== null && state.board.ended_ms !== undefined;
+    const visible = !isProjector(you) && !isFacilitatorRole(you.role) && !ended;
     setHidden(el, !visible);
     if (!visible) return;
     done = isDone(state, you.id);

@@ -68,8 +68,10 @@ export function mountGrouping(el) {
   const groupsList = h('ul', { class: 'grouping__groups', role: 'list', i18nAttrs: { 'aria-label': 'method.grouping.groups_label' } });
   const noGroups = h('p', { class: 'grouping__empty', i18n: 'method.grouping.no_groups' });
   const newDrop = h('p', { class: 'grouping__drop grouping__drop--new', 'data-drop': 'new', i18n: 'method.grouping.drop_new' });
-  const poolHeading = h('h3', { class: 'grouping__pool-heading' });
-  const pool = h('ul', { class: 'grouping__pool-list', role: 'list' });
+  const poolHeadingId = uid('grouping-pool');
+  const poolHeading = h('h3', { id: poolHeadingId, class: 'grouping__pool-heading' });
+  // It scrolls inside itself: keyboards must be able to reach it to scroll it (its chips may have no button).
+  const pool = h('ul', { class: 'grouping__pool-list', role: 'list', tabindex: '0', 'aria-labelledby': poolHeadingId });
   const poolBox = h('div', { class: 'grouping__pool', 'data-drop': 'pool', 'data-testid': 'ungrouped' }, poolHeading, pool);
   el.append(heading, hint, toolbar, noGroups, groupsList, newDrop, poolBox);
 

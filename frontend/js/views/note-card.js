@@ -92,11 +92,14 @@ export function mountNoteCard({ mode, moveHintId }) {
   const presentedTag = h('p', { class: 'note__presented', 'data-testid': 'note-presented', i18n: 'method.note.presented', hidden: true });
   // "Je présente cette idée" (own notes, at most 3) and "Sélectionner" (grouping without dragging):
   // both are toggle buttons whose name stays the same, the state is in aria-pressed.
-  const presentButton = h('button', { type: 'button', class: 'button button--small note__present', 'data-testid': 'note-present', 'aria-describedby': textId, 'aria-pressed': 'false' });
+  const presentButton = h('button', { type: 'button', class: 'button button--small note__present', 'data-testid': 'note-present', 'aria-pressed': 'false' });
   const selectButton = h('button', { type: 'button', class: 'button button--small note__select', 'data-testid': 'note-select', 'aria-describedby': textId, 'aria-pressed': 'false', i18n: 'method.note.select' });
-  const presentCount = h('span', { class: 'note__present-count', 'data-testid': 'note-present-count' });
+  const presentCountId = uid('note-present-count');
+  const presentCount = h('span', { id: presentCountId, class: 'note__present-count', 'data-testid': 'note-present-count' });
   const methodActions = h('div', { class: 'note__method', hidden: true }, presentButton, presentCount, selectButton);
   presentButton.append(h('span', { i18n: 'method.note.present' }));
+  // The count says why the button cannot be used once three ideas are presented, before it is pressed.
+  presentButton.setAttribute('aria-describedby', `${textId} ${presentCountId}`);
 
   const tallyCount = h('span', { class: 'note__tally-count', 'data-testid': 'tally' });
   const tallyLabel = h('span', { class: 'note__tally-label' });
@@ -313,7 +316,10 @@ export function mountNoteCard({ mode, moveHintId }) {
     setHidden(presentButton, !ctx.canPresent);
     setAttr(presentButton, 'aria-pressed', String(note.presented === true));
     setHidden(presentCount, !ctx.canPresent);
-    setText(presentCount, t('method.note.present_count', { count: ctx.presentedCount, max: MAX_PRESENTED }));
+    const full = ctx.canPresent && note.presented !== true && ctx.presentedCount >= MAX_PRESENTED;
+    setEnabled(presentButton, !full);
+    presentCount.classList.toggle('note__present-count--full', full);
+    setText(presentCount, full ? t('phone.present_limit', { max: MAX_PRESENTED }) : t('method.note.present_count', { count: ctx.presentedCount, max: MAX_PRESENTED }));
     setHidden(presentedTag, ctx.canPresent || note.presented !== true);
     setHidden(selectButton, !ctx.canGroup);
     setAttr(selectButton, 'aria-pressed', String(ctx.selected));

@@ -3,7 +3,7 @@
 
 import { h, setAttr, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { canMoveNote, isFacilitatorRole } from '../store.js';
+import { canMoveNote, isFacilitatorRole, notesInOrder } from '../store.js';
 import { mountNoteList } from './note-list.js';
 import { ZOOM_LEVELS, mountNotesCanvas } from './notes-canvas.js';
 
@@ -25,9 +25,13 @@ function initialView() {
 }
 
 /**
+ * With `pageSize`, the list shows that many notes at a time, with buttons to turn the pages (a phone
+ * page stays a few screens long with 60 notes); `update(ctx, {scope: 'phase'})` lists the current
+ * phase's notes, the earlier ones behind a button.
  * @param {HTMLElement} el a <section>
+ * @param {{pageSize?: () => number}} [options] the page size for the current viewport
  */
-export function mountNotesPanel(el) {
+export function mountNotesPanel(el, options = {}) {
   el.classList.add('notes-panel');
   const headingId = uid('notes-heading');
   const hintId = uid('move-hint');
@@ -46,7 +50,31 @@ export function mountNotesPanel(el) {
   const empty = h('p', { class: 'notes-panel__empty', i18n: 'notes.empty', hidden: true });
   const canvasHost = h('div', { class: 'notes-panel__canvas' });
   const listHost = h('div', { class: 'notes-panel__list' });
-  el.append(heading, toolbar, hint, empty, canvasHost, listHost);
+  const earlier = h('button', { type: 'button', class: 'button button--small notes-panel__earlier', 'data-testid': 'notes-earlier', 'aria-pressed': 'false', hidden: true });
+  const pageText = h('p', { class: 'notes-panel__page', 'data-testid': 'notes-page', 'aria-live': 'polite' });
+  const previousPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-previous', i18n: 'phone.notes.previous' });
+  const nextPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-next', i18n: 'phone.notes.next' });
+  const pages = h('nav', { class: 'notes-panel__pages', hidden: true, i18nAttrs: { 'aria-label': 'phone.notes.pages_label' } }, previousPage, pageText, nextPage);
+  el.append(heading, toolbar, hint, empty, earlier, canvasHost, listHost, pages);
+  let showEarlier = false;
+  let page = 0;
+  /** @type {'phase'|'all'} */
+  let scope = 'all';
+  /** @type {string|null} the phase the scope was set for: a new phase folds the earlier notes again */
+  let scopedPhase = null;
+  earlier.addEventListener('click', () => {
+    showEarlier = !showEarlier;
+    render();
+  });
+  /** @param {number} step */
+  function turn(step) {
+    if (!isEnabledButton(step < 0 ? previousPage : nextPage)) return;
+    page += step;
+    render();
+    listHost.querySelector('.note-list__items')?.scrollIntoView?.({ block: 'start' });
+  }
+  previousPage.addEventListener('click', () => turn(-1));
+  nextPage.addEventListener('click', () => turn(1));
 
   const canvas = mountNotesCanvas(canvasHost, { moveHintId: hintId });
   const list = mountNoteList(listHost, { labelKey: 'canvas.label' });
@@ -92,20 +120,67 @@ export function mountNotesPanel(el) {
     setAttr(zoomIn, 'aria-disabled', canvas.scale >= ZOOM_LEVELS[ZOOM_LEVELS.length - 1] ? 'true' : null);
     el.dataset.view = view;
     if (!last) return;
-    const count = Object.keys(last.state.notes).length;
+    const shown = scoped(last);
+    const count = Object.keys(shown.state.notes).length;
     setText(heading, t('notes.heading', { count }));
     setHidden(empty, count > 0);
-    const { state, you } = last;
+    const { state, you } = shown;
     const anyMovable = view === 'canvas' && Object.values(state.notes).some((note) => canMoveNote(state, you, note));
     setHidden(hint, !anyMovable);
-    if (view === 'canvas') canvas.update(last);
-    else list.update(last);
+    if (view === 'canvas') canvas.update(shown);
+    else list.update(paged(shown));
+  }
+
+  /**
+   * The context with only the notes of the current phase, unless asked for the earlier ones too.
+   * @param {Context} ctx
+   * @returns {Context}
+   */
+  function scoped(ctx) {
+    const phase = ctx.state.board.phase;
+    const all = Object.values(ctx.state.notes);
+    const older = scope === 'phase' ? all.filter((note) => note.phase !== phase).length : 0;
+    setHidden(earlier, older === 0);
+    setAttr(earlier, 'aria-pressed', String(showEarlier));
+    setText(earlier, showEarlier ? t('phone.notes.earlier_hide') : t('phone.notes.earlier_show', { count: older }));
+    if (older === 0 || showEarlier) return ctx;
+    const notes = Object.fromEntries(all.filter((note) => note.phase === phase).map((note) => [note.id, note]));
+    return { ...ctx, state: { ...ctx.state, notes } };
+  }
+
+  /**
+   * The context with only the current page's notes (list view, when paged).
+   * @param {Context} ctx
+   * @returns {Context}
+   */
+  function paged(ctx) {
+    const size = options.pageSize?.() ?? 0;
+    const ordered = size ? notesInOrder(ctx.state) : [];
+    const count = ordered.length;
+    const pageCount = Math.max(1, Math.ceil(count / (size || 1)));
+    setHidden(pages, !size || count <= size);
+    if (!size || count <= size) return ctx;
+    page = Math.min(Math.max(0, page), pageCount - 1);
+    const from = page * size;
+    const slice = ordered.slice(from, from + size);
+    setText(pageText, t('phone.notes.page', { from: from + 1, to: from + slice.length, count }));
+    setAttr(previousPage, 'aria-disabled', page === 0 ? 'true' : null);
+    setAttr(nextPage, 'aria-disabled', page >= pageCount - 1 ? 'true' : null);
+    return { ...ctx, state: { ...ctx.state, notes: Object.fromEntries(slice.map((note) => [note.id, note])) } };
   }
 
   return {
-    /** @param {Context} ctx */
-    update(ctx) {
+    /**
+     * @param {Context} ctx
+     * @param {{scope?: 'phase'|'all'}} [how]
+     */
+    update(ctx, how = {}) {
       last = ctx;
+      scope = how.scope ?? 'all';
+      if (scopedPhase !== ctx.state.board.phase) {
+        scopedPhase = ctx.state.board.phase;
+        showEarlier = false;
+      }
       render();
     },
     canvas,
@@ -120,4 +195,9 @@ export function mountNotesPanel(el) {
       return canvas.suggestPosition();
     },
   };
+}
+
+/** @param {Element} button */
+function isEnabledButton(button) {
+  return button.getAttribute('aria-disabled') !== 'true';
 }

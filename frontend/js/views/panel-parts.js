@@ -73,8 +73,10 @@ export function spotlightButton(kind, id, labelKey = 'panel.spotlight.button') {
 export function updateSpotlightButton(button, spotlight, name) {
   const on = Boolean(spotlight && spotlight.kind === button.dataset.spotlightKind && spotlight.id === button.dataset.spotlightId);
   setAttr(button, 'aria-pressed', String(on));
-  setText(button, t(button.dataset.label || 'panel.spotlight.button'));
-  setAttr(button, 'aria-label', t('panel.spotlight.button_label', { name }));
+  const label = t(button.dataset.label || 'panel.spotlight.button');
+  setText(button, label);
+  // The accessible name starts with the visible label (WCAG 2.5.3, "Label in Name"), then says which item.
+  setAttr(button, 'aria-label', t('phone.spotlight_label', { label, name }));
 }
 
 /**

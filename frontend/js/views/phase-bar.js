@@ -53,7 +53,8 @@ export function mountPhaseBar(el, options = {}) {
     setHidden(locked, !state.board.locked);
     setHidden(draft, state.board.status !== 'draft');
     const facilitatorView = you.view !== 'projector' && (you.role === 'facilitator' || you.role === 'co_facilitator');
-    setText(locked, t(facilitatorView ? 'phase.locked_facilitator' : 'phase.locked'));
+    const ended = state.board.ended_ms !== null && state.board.ended_ms !== undefined;
+    setText(locked, t(ended ? 'phone.ended_banner' : facilitatorView ? 'phase.locked_facilitator' : 'phase.locked'));
   }
   return { update };
 }

@@ -62,10 +62,11 @@ export function mountResults(el, options = {}) {
         }
         const note = /** @type {import('../store.js').Note} */ (row.note);
         setText(text, note.text);
-        // Anonymous notes (author null) show no name at all.
-        const name = note.for || (note.author ? state.participants[note.author]?.name : null);
-        setText(author, name ? t('results.author', { name }) : '');
-        setHidden(author, !name);
+        // Anonymous notes (author null) show no name at all; one's own says so, in the page's language.
+        const mine = !note.for && !isProjector(you) && note.author === you.id;
+        const name = note.for || (note.author && !mine ? state.participants[note.author]?.name : null);
+        setText(author, mine ? t('phone.results_you') : name ? t('results.author', { name }) : '');
+        setHidden(author, !mine && !name);
         setText(count, String(row.tally));
         count.dataset.count = String(row.tally);
         setText(label, t('note.tally', { count: row.tally }));

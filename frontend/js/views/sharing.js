@@ -14,7 +14,8 @@ import { MAX_NOTE_TEXT, isFacilitatorRole, isProjector } from '../store.js';
 /**
  * A sheet to read: title, presenting sub-group and the eight fields as a description list.
  * @param {HTMLElement} el
- * @param {{headingLevel?: 2|3}} [options]
+ * @param {{headingLevel?: 2|3, fold?: boolean}} [options] `fold`: the fields behind a disclosure (a phone
+ *   shows the sheet's title and the remark box first)
  */
 export function mountSheetView(el, options = {}) {
   el.classList.add('sheet-view');
@@ -28,7 +29,8 @@ export function mountSheetView(el, options = {}) {
     list.append(h('div', { class: 'sheet-view__row', 'data-field': field }, h('dt', { class: 'sheet-view__label', i18n: `method.sheet.fields.${field}` }), dd));
     return { field, dd };
   });
-  el.append(heading, presenter, list);
+  const foldSummary = h('summary', { class: 'sheet-view__summary', 'data-testid': 'sheet-view-more' });
+  el.append(heading, presenter, options.fold ? h('details', { class: 'sheet-view__more' }, foldSummary, list) : list);
 
   /**
    * @param {State} state
@@ -39,11 +41,14 @@ export function mountSheetView(el, options = {}) {
     const group = presentingSubgroup(state, sheet);
     setHidden(presenter, !group);
     setText(presenter, group ? t('method.sharing.presenter', { name: group.name }) : '');
+    let filled = 0;
     for (const { field, dd } of rows) {
       const text = sheet.fields?.[field]?.text ?? '';
+      if (text.trim()) filled += 1;
       setText(dd, text || t('method.sharing.field_empty'));
       dd.classList.toggle('sheet-view__value--empty', !text);
     }
+    setText(foldSummary, t('phone.sheet_fields', { filled, count: SHEET_FIELDS.length }));
   }
   return { update };
 }
@@ -63,7 +68,7 @@ export function mountSharing(el) {
   const pick = /** @type {HTMLSelectElement} */ (h('select', { id: pickId, 'data-testid': 'sharing-pick' }));
   const pickField = h('div', { class: 'field sharing__pick', hidden: true }, h('label', { for: pickId, class: 'field__label', i18n: 'method.sharing.pick' }), pick);
   const sheetBox = h('div', { class: 'sharing__sheet card' });
-  const sheetView = mountSheetView(sheetBox);
+  const sheetView = mountSheetView(sheetBox, { fold: true });
 
   // --- remarks form ---
   const kindName = uid('remark-kind');
@@ -82,8 +87,10 @@ export function mountSharing(el) {
     'form',
     { class: 'sharing__form', novalidate: true },
     h('h3', { class: 'sharing__form-heading', i18n: 'method.sharing.form_heading' }),
-    kinds,
+    // The box to write in first, its kind next to the button that sends it: on a phone the box is on
+    // the first screen, under the sheet's title.
     h('div', { class: 'field' }, h('label', { for: textId, class: 'field__label', i18n: 'method.sharing.text_label' }), text, error),
+    kinds,
     submit,
   );
 

@@ -288,9 +288,10 @@ function mountSheet(sheetId) {
   const progressText = h('span', { id: progressLabelId, 'data-testid': 'sheet-completeness' });
   const progress = /** @type {HTMLProgressElement} */ (h('progress', { max: SHEET_FIELDS.length, value: 0, 'aria-labelledby': progressLabelId, 'data-testid': 'sheet-progress' }));
   const readonly = h('p', { class: 'sheet__readonly', 'data-testid': 'sheet-readonly', hidden: true });
-  const sourcesLabel = h('h4', { class: 'sheet__label' });
+  // The notes it came from fold away: the fields to write are what a phone shows first.
+  const sourcesLabel = h('summary', { class: 'sheet__label' });
   const sources = h('ul', { class: 'sheet__sources', 'data-testid': 'sheet-sources' });
-  const sourcesBox = h('div', { class: 'sheet__sources-box', hidden: true }, sourcesLabel, sources);
+  const sourcesBox = h('details', { class: 'sheet__sources-box', hidden: true }, sourcesLabel, sources);
   const fields = SHEET_FIELDS.map((field) => mountField(sheetId, field));
   const fieldsBox = h('div', { class: 'sheet__fields' }, ...fields.map((f) => f.root));
   const root = h(
@@ -348,7 +349,8 @@ export function mountSheetEditor(el) {
   const heading = h('h2', { id: headingId, class: 'sheets__heading', i18n: 'method.sheet.heading' });
   const hint = h('p', { class: 'sheets__hint', i18n: 'method.sheet.hint' });
   const list = h('div', { class: 'sheets__list' });
-  el.append(heading, hint, list);
+  // The fields come first (a phone shows the first one at once); how co-editing works, after them.
+  el.append(heading, list, hint);
   /** @type {Map<string, ReturnType<typeof mountSheet>>} */
   const sheets = new Map();
 

@@ -28,13 +28,14 @@ export function mountSpeakingQueue(el) {
     h('p', { class: 'speaking-queue__now' }, h('span', { i18n: 'method.queue.speaker' }), ' ', speakerName),
     h('p', { class: 'speaking-queue__timer' }, h('span', { id: speakerTimeLabelId, i18n: 'method.queue.time_left' }), ' ', speakerTime),
   );
+  const timeUp = h('p', { class: 'speaking-queue__time-up', 'data-testid': 'queue-time-up', i18n: 'phone.queue_time_up', hidden: true });
   const listLabel = h('h3', { class: 'speaking-queue__label', i18n: 'method.queue.waiting' });
   const list = h('ol', { class: 'speaking-queue__list', 'data-testid': 'queue-list' });
   const empty = h('p', { class: 'speaking-queue__empty', i18n: 'method.queue.empty' });
   const position = h('p', { class: 'speaking-queue__position', 'data-testid': 'queue-position', hidden: true });
   const join = h('button', { type: 'button', class: 'button button--primary', 'data-testid': 'queue-join', i18n: 'method.queue.join' });
   const leave = h('button', { type: 'button', class: 'button', 'data-testid': 'queue-leave', i18n: 'method.queue.leave', hidden: true });
-  el.append(heading, speaker, listLabel, empty, list, position, h('div', { class: 'speaking-queue__actions' }, join, leave));
+  el.append(heading, speaker, timeUp, listLabel, empty, list, position, h('div', { class: 'speaking-queue__actions' }, join, leave));
 
   /** @type {Context|null} */
   let last = null;
@@ -50,8 +51,14 @@ export function mountSpeakingQueue(el) {
 
   function tick() {
     if (!last) return;
-    const timer = last.state.queue?.timer;
-    setText(speakerTime, timer ? formatDuration(remainingMs(timer, last.offsetMs)) : '');
+    const queue = last.state.queue;
+    const timer = queue?.timer;
+    const left = timer ? remainingMs(timer, last.offsetMs) : 0;
+    // "Parole à : X — 00:00" long after the time is up says something false: the floor is no longer X's.
+    const over = Boolean(queue?.speaker) && timer?.status === 'running' && left <= 0;
+    setHidden(speaker, !queue?.speaker || over);
+    setHidden(timeUp, !over);
+    setText(speakerTime, timer ? formatDuration(left) : '');
   }
 
   /** @param {Context} ctx */
@@ -63,7 +70,6 @@ export function mountSpeakingQueue(el) {
     const visible = QUEUE_PHASES.includes(state.board.phase) || entries.length > 0 || Boolean(queue.speaker);
     setHidden(el, !visible);
     if (!visible) return;
-    setHidden(speaker, !queue.speaker);
     setText(speakerName, queue.speaker ? queueName(state, queue.speaker) + (queue.speaker.participant === you.id ? ` ${t('method.queue.you')}` : '') : '');
     tick();
     setHidden(empty, entries.length > 0);

@@ -330,8 +330,10 @@ export function mountSubgroupsPanel(el, { announcer }) {
 
         const [present, spotGroup, spotSheet] = /** @type {HTMLElement[]} */ ([...buttons.children]);
         const minutes = Math.round(groupSeconds(ctx) / 60);
-        setText(present, t('panel.subgroups.present', { minutes }));
-        setAttr(present, 'aria-label', t('panel.subgroups.present_label', { name: groupName, minutes }));
+        const presentText = t('panel.subgroups.present', { minutes });
+        setText(present, presentText);
+        // The accessible name contains the visible label (WCAG 2.5.3), then which sub-group.
+        setAttr(present, 'aria-label', t('phone.present_label', { label: presentText, name: groupName }));
         setHidden(present, state.board.phase !== 'sharing');
         updateSpotlightButton(spotGroup, spotlight, groupName);
         setHidden(spotSheet, !sheet);
