@@ -16,6 +16,7 @@ RESET = (
     "code", "status", "phase", "locked", "question", "votes_revealed", "timer", "participants", "notes", "votes",
     "personas", "groups", "solutions", "sheets", "remarks", "subgroups", "subgroup_mode", "queue", "speaker",
     "speaker_timer", "spotlight", "closing", "next_steps", "done", "phase_log", "access_links", "joining", "removed",
+    "ended_ms",
 )  # fmt: skip
 
 
