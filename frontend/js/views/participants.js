@@ -2,7 +2,6 @@
 
 import { emit, h, reconcile, setAttr, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { organisationsPresent } from '../store.js';
 
 /** @typedef {import('../store.js').Participant} Participant */
 /** @typedef {{state: import('../store.js').State, you: import('../store.js').You, online: Set<string>}} Context */
@@ -19,10 +18,8 @@ export function mountParticipants(el) {
   el.setAttribute('aria-labelledby', headingId);
   const heading = h('h2', { id: headingId, class: 'participants__heading' });
   const list = h('ul', { class: 'participants__list', role: 'list', 'data-testid': 'participants' });
-  const orgHeading = h('h3', { class: 'participants__org-heading', i18n: 'participants.organisations' });
-  const orgList = h('ul', { class: 'participants__orgs', role: 'list' });
-  const orgBox = h('div', { class: 'participants__org-box', hidden: true }, orgHeading, orgList);
-  el.append(heading, list, orgBox);
+  // The kinds of organisation present are counted once, by the organisations panel beside this list.
+  el.append(heading, list);
 
   list.addEventListener('click', (event) => {
     const button = /** @type {HTMLElement} */ (event.target).closest('button[data-role]');
@@ -71,15 +68,6 @@ export function mountParticipants(el) {
           button.setAttribute('aria-label', t(next === 'co_facilitator' ? 'participants.promote_label' : 'participants.demote_label', { name: p.name }));
         }
       },
-    );
-    const orgs = organisationsPresent(state);
-    setHidden(orgBox, orgs.length === 0);
-    reconcile(
-      orgList,
-      orgs,
-      (o) => o.kind,
-      () => h('li', { class: 'participants__org' }),
-      (li, o) => setText(li, t('participants.organisation_count', { name: t(`organisations.${o.kind}`), count: o.count })),
     );
   }
   return { update };

@@ -3,7 +3,7 @@
 
 import { emit, h, isEnabled, reconcile, setAttr, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { doneCount, nextPhase, participantsOnly, presentedCounts } from '../panel.js';
+import { doneCount, participantsOnly, presentedCounts } from '../panel.js';
 import { formatDuration, phaseMinutes, remainingMs } from '../store.js';
 import { button, field, section } from './panel-parts.js';
 
@@ -26,33 +26,13 @@ export function mountPhaseGuide(el) {
   const steps = h('ol', { class: 'phase-guide__steps', 'data-testid': 'phase-steps' });
   const done = h('p', { class: 'phase-guide__done', 'data-testid': 'done-count', hidden: true });
   const progress = /** @type {HTMLProgressElement} */ (h('progress', { class: 'phase-guide__progress', max: 1, value: 0, 'aria-hidden': 'true', hidden: true }));
-  // The two moves a facilitator makes most, next to the advice (same actions as the phase and timer controls).
-  const timer = h('button', { type: 'button', class: 'button', 'data-testid': 'guide-timer' });
-  const next = h('button', { type: 'button', class: 'button button--primary', 'data-testid': 'guide-next' });
-  el.append(title, hint, steps, done, progress, h('div', { class: 'panel-row phase-guide__buttons' }, timer, next));
-  /** @type {State|null} */
-  let current = null;
-  timer.addEventListener('click', () => {
-    if (!current || !isEnabled(timer)) return;
-    emit(el, 'start-timer', { seconds: phaseMinutes(current, current.board.phase) * 60 });
-  });
-  next.addEventListener('click', () => {
-    if (!current || !isEnabled(next)) return;
-    const phase = nextPhase(current.board.phases, current.board.phase);
-    if (phase) emit(el, 'set-phase', { phase });
-  });
+  // "Next phase" and the timer live once, in the cockpit's bar, not here again.
+  el.append(title, hint, steps, done, progress);
 
   /** @param {Context} ctx */
   function update({ state, templates }) {
-    current = state;
     const phase = state.board.phase;
     el.dataset.phase = phase;
-    const minutes = phaseMinutes(state, phase);
-    setText(timer, t('panel.guide.timer', { minutes }));
-    setEnabled(timer, minutes > 0);
-    const following = nextPhase(state.board.phases, phase);
-    setText(next, following ? t('controls.phase.next', { phase: t(`phases.${following}`) }) : t('controls.phase.last'));
-    setEnabled(next, following !== null);
     setText(title, t('panel.guide.title', { phase: t(`phases.${phase}`), minutes: phaseMinutes(state, phase) }));
     const template = templates?.agenda?.find((/** @type {any} */ p) => p.id === phase);
     setText(hint, template?.hint ?? '');
