@@ -278,8 +278,11 @@ async def test_the_tabs_follow_the_aria_tabs_pattern_and_the_preview_shows_what_
         await expect(preview.get_by_test_id("note")).to_have_count(0)
         await expect(wall).to_be_hidden()
         await room.do("notes.reveal")
-        await expect(preview.get_by_test_id("note").filter(has_text="Une idée encore privée")).to_have_count(1)
-        await expect(preview.get_by_test_id("note-author")).to_have_count(0)
+        seen = preview.get_by_test_id("note").filter(has_text="Une idée encore privée")
+        await expect(seen).to_have_count(1)
+        # Anonymous: the participant is not told who wrote it (the cockpit is: Alice).
+        await expect(wall.get_by_test_id("note").filter(has_text="Une idée encore privée")).to_contain_text("Alice")
+        await expect(seen).not_to_contain_text("Alice")
         await _fits(page, "preview")
         await screenshot(page, "cockpit", "preview", "1366x768")
         assert await axe_violations(page) == []

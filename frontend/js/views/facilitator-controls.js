@@ -154,7 +154,7 @@ export function mountPhaseControl(el) {
     const following = nextPhase(state.board.phases, current);
     setEnabled(next, following !== null);
     setText(next, following ? t('cockpit.next', { phase: t(`phases.${following}`), minutes: phaseMinutes(state, following) }) : t('controls.phase.last'));
-    setEnabled(withTimer, following !== null);
+    setHidden(withTimer.parentElement ?? withTimer, following === null);
   }
   return { update };
 }

@@ -118,6 +118,8 @@ export function mountMethodPanel(options) {
     if (shown.join('|') !== order) {
       order = shown.join('|');
       options.tools.replaceChildren(...shown.map((name) => toolEls[name]));
+      // A new phase starts at the top of its tools, not where the last one was left.
+      if (!options.tools.contains(document.activeElement)) options.tools.scrollTop = 0;
     }
     for (const view of views) view.update(full);
     for (const [name, view] of Object.entries(tools)) {

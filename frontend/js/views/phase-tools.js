@@ -26,8 +26,10 @@ export function mountPhaseGuide(el) {
   const steps = h('ol', { class: 'phase-guide__steps', 'data-testid': 'phase-steps' });
   const done = h('p', { class: 'phase-guide__done', 'data-testid': 'done-count', hidden: true });
   const progress = /** @type {HTMLProgressElement} */ (h('progress', { class: 'phase-guide__progress', max: 1, value: 0, 'aria-hidden': 'true', hidden: true }));
-  // "Next phase" and the timer live once, in the cockpit's bar, not here again.
-  el.append(title, hint, steps, done, progress);
+  // Who is done comes first; the guide's advice is there to read when wanted, folded so that the
+  // phase's tools below stay on screen. "Next phase" and the timer are the cockpit bar's, once.
+  const advice = h('details', { class: 'phase-guide__advice' }, h('summary', { class: 'phase-guide__summary', i18n: 'cockpit.guide_advice' }), hint, steps);
+  el.append(title, done, progress, advice);
 
   /** @param {Context} ctx */
   function update({ state, templates }) {
@@ -121,10 +123,9 @@ export function mountQuestionsTool(el, { onPrepare }) {
   const empty = h('p', { class: 'field__hint', i18n: 'panel.questions.empty' });
   const prepare = button('panel.questions.prepare', 'questions-prepare', 'button--small');
   const list = h('ol', { class: 'panel-list questions-tool__list', 'data-testid': 'quick-questions' });
-  const clear = button('panel.questions.clear', 'quick-question-clear', 'button--small');
-  el.append(current, empty, list, h('div', { class: 'panel-row' }, clear, prepare));
+  // Clearing the question shown is the question control's, beside this list: not a second button here.
+  el.append(current, empty, list, h('div', { class: 'panel-row' }, prepare));
   prepare.addEventListener('click', onPrepare);
-  clear.addEventListener('click', () => isEnabled(clear) && emit(el, 'push-question', { text: '' }));
   list.addEventListener('click', (event) => {
     const show = /** @type {HTMLElement} */ (event.target).closest('button');
     const item = show?.closest('li');
@@ -135,7 +136,6 @@ export function mountQuestionsTool(el, { onPrepare }) {
   function update({ state }) {
     const qs = state.board.questions ?? [];
     setText(current, state.board.question ? t('panel.questions.current', { question: state.board.question }) : t('panel.questions.no_current'));
-    setEnabled(clear, Boolean(state.board.question));
     setHidden(empty, qs.length > 0);
     reconcile(
       list,
