@@ -6,11 +6,11 @@
 
 import { bindActions } from './actions.js';
 import { errorText } from './announce.js';
-import { clearCredential, codeFromPath, loadCredential, saveCredential } from './api.js';
+import { clearCredential, codeFromPath, loadCredential, saveCredential, takeLinkSecret } from './api.js';
 import { setAttr, setHidden, setText } from './dom.js';
 import { onLanguageChange, t } from './i18n.js';
 import { byId, initPage } from './page.js';
-import { cockpitLive, linkSecret } from './panel-layout.js';
+import { cockpitLive } from './panel-layout.js';
 import { startSession } from './session.js';
 import { isFacilitatorRole } from './store.js';
 import { mountAccessLinks } from './views/access-links.js';
@@ -61,13 +61,10 @@ if (!code) {
   setHidden(noticeLink, true);
 } else {
   noticeLink.href = `/b/${code}`;
-  // A facilitator link: its secret is this board's credential on this device from now on. The
-  // fragment goes at once (out of the address bar, the history and any screenshot of it).
-  const secret = linkSecret(location.hash);
-  if (secret) {
-    saveCredential(code, { token: secret, participant_id: '', role: 'facilitator' });
-    history.replaceState(null, '', location.pathname + location.search);
-  }
+  // A facilitator link: its secret is this board's credential on this device from now on (the
+  // welcome then tells who it acts as). takeLinkSecret has already taken it out of the address bar.
+  const secret = takeLinkSecret();
+  if (secret) saveCredential(code, { token: secret, participant_id: '', role: 'facilitator' });
   const credential = loadCredential(code);
   if (!credential || !isFacilitatorRole(credential.role)) showNotice(() => t('facilitate.restricted'));
   else start(code, credential.token);
@@ -179,8 +176,9 @@ function start(code, token) {
       // A revoked link or a removed facilitator: this device's credential is worth nothing now.
       if (error.code === 'unauthorized' || error.code === 'not_found') clearCredential(code);
       preview.stop();
-      const text = errorText(error);
-      showNotice(() => text);
+      // Said in the cockpit's words: the usual cause here is a facilitator link revoked meanwhile.
+      const text = error.code === 'unauthorized' ? null : errorText(error);
+      showNotice(() => text ?? t('cockpit.revoked'));
     },
   });
   method.bind(session.socket);

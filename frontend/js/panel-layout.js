@@ -57,12 +57,3 @@ export function cockpitLive(state) {
 /** The cockpit's tabs, in order; the first is the one a workshop runs from. */
 export const TABS = Object.freeze(['live', 'prep', 'people', 'access', 'exports']);
 
-/**
- * The secret of a facilitator or projector link, from the page's fragment (`#k=…`), or null.
- * @param {string} hash `location.hash`
- * @returns {string|null}
- */
-export function linkSecret(hash) {
-  const match = /^#(?:.*&)?k=([A-Za-z0-9_-]{16,200})(?:&|$)/.exec(hash ?? '');
-  return match ? match[1] : null;
-}

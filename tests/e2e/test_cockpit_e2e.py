@@ -5,10 +5,12 @@ screenshots to look at; and the facilitator link taken to a second, empty browse
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
 import pytest
+import websockets
 from playwright.async_api import Page, expect
 
 from tests.e2e.look import axe_violations, screenshot
@@ -96,11 +98,14 @@ class Workshop:
         elif phase == "convergence":
             await self.do("notes.reveal")
             await self.settle()
+            # Each presents one of their ideas.
             mine = {p.you["id"]: p for p in self.people}
+            presented: set[str] = set()
             for note in list(self.state["notes"].values()):
-                author = mine.get(note.get("author") or "")
-                if author and sum(1 for n in self.state["notes"].values() if n.get("presented") and n.get("author") == note["author"]) < 1:
-                    await author.ok("note.present", {"id": note["id"]})
+                author = note.get("author") or ""
+                if author in mine and author not in presented:
+                    presented.add(author)
+                    await mine[author].ok("note.present", {"id": note["id"]})
             ideas = sorted(self.state["notes"].values(), key=lambda n: n["created_ms"])
             by_idea: dict[int, list[str]] = {}
             for note in ideas:
@@ -121,13 +126,16 @@ class Workshop:
             await self.do("subgroups.split", {"count": 3, "mode": "random"})
             await self.settle()
             for sheet in self.state["sheets"].values():
-                await self.do("sheet.edit", {"sheet_id": sheet["id"], "field": "objectives", "text": "Toucher les publics isolés", "base_version": sheet["fields"]["objectives"]["version"]})
+                version = sheet["fields"]["objectives"]["version"]
+                args = {"sheet_id": sheet["id"], "field": "objectives", "text": "Toucher les publics isolés"}
+                await self.do("sheet.edit", {**args, "base_version": version})
         elif phase == "sharing":
             subgroups = sorted(self.state["subgroups"].values(), key=lambda g: g["name"])
             await self.do("sharing.present", {"subgroup_id": subgroups[0]["id"]})
             sheet_id = next(iter(self.state["sheets"]))
             for i, p in enumerate(self.people[:9]):
-                await p.ok("remark.add", {"sheet_id": sheet_id, "kind": ["for", "against", "suggestion"][i % 3], "text": f"Remarque {i + 1}"})
+                kind = ["for", "against", "suggestion"][i % 3]
+                await p.ok("remark.add", {"sheet_id": sheet_id, "kind": kind, "text": f"Remarque {i + 1}"})
         elif phase == "conclusion":
             for i, p in enumerate(self.people):
                 await p.ok("closing.answer", {"question": CLOSING[i % 4], "text": f"Réponse de {NAMES[i]}"})
@@ -141,9 +149,8 @@ class Workshop:
 async def _cockpit(browser: Any, base: str, code: str, token: str, participant_id: str, size: tuple[int, int]) -> Page:
     context = await browser.new_context(locale="fr-FR", viewport={"width": size[0], "height": size[1]})
     # The facilitator's credential as the home page stores it after creating the board.
-    await context.add_init_script(
-        f"localStorage.setItem('atelier:board:{code}', JSON.stringify({{token: '{token}', participant_id: '{participant_id}', role: 'facilitator'}}))"
-    )
+    credential = json.dumps({"token": token, "participant_id": participant_id, "role": "facilitator"})
+    await context.add_init_script(f"localStorage.setItem('atelier:board:{code}', {json.dumps(credential)})")
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -157,7 +164,8 @@ async def _cockpit(browser: Any, base: str, code: str, token: str, participant_i
 async def _fits(page: Page, what: str) -> None:
     """The document is no taller (nor wider) than the viewport: nothing to scroll to."""
     size = await page.evaluate(
-        "() => ({h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth, vh: innerHeight, vw: innerWidth})"
+        "() => ({h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth,"
+        " vh: innerHeight, vw: innerWidth})"
     )
     assert size["h"] <= size["vh"] and size["w"] <= size["vw"], f"{what}: document {size}"
 
@@ -170,7 +178,8 @@ CONTROLS = """
   let n = 0;
   for (const root of roots.map((s) => document.querySelector(s))) {
     for (const el of root.querySelectorAll(sel)) {
-      if (!el.checkVisibility({ checkVisibilityCSS: true }) || el.closest('[hidden]') || el.disabled || el.tabIndex < 0) continue;
+      if (!el.checkVisibility({ checkVisibilityCSS: true }) || el.closest('[hidden]')) continue;
+      if (el.disabled || el.tabIndex < 0) continue;
       // A radio group is one tab stop (arrows move inside it): its checked radio stands for it.
       if (el.type === 'radio' && !el.checked) continue;
       el.dataset.probe = String(n++);
@@ -196,7 +205,8 @@ async def _tab_reaches_all(page: Page, what: str) -> None:
         if wanted <= reached:
             return
     missing = await page.evaluate(
-        "(ids) => ids.map((id) => { const el = document.querySelector(`[data-probe='${id}']`); return el.dataset.testid || el.outerHTML.slice(0, 80); })",
+        "(ids) => ids.map((id) => { const el = document.querySelector(`[data-probe='${id}']`);"
+        " return el.dataset.testid || el.outerHTML.slice(0, 80); })",
         sorted(wanted - reached),
     )
     pytest.fail(f"{what}: Tab never reached {missing}")
@@ -214,7 +224,7 @@ async def test_the_cockpit_fits_one_screen_in_every_phase_of_a_twelve_person_wor
                 nxt = page.get_by_test_id("phase-next")
                 await expect(nxt).to_contain_text(f"{minutes} min")
                 await nxt.click()
-                await _until(lambda: room.state["board"]["phase"] == phase, f"phase {phase}")
+                await _until(lambda phase=phase: room.state["board"]["phase"] == phase, f"phase {phase}")
                 await _until(lambda: room.state["timer"]["status"] == "running", f"timer of {phase}")
                 assert room.state["timer"]["duration"] == minutes * 60
             await room.work(phase)
@@ -305,6 +315,9 @@ async def test_a_facilitator_link_runs_the_cockpit_from_an_empty_browser_until_i
     assert "?" not in link
     await expect(office.get_by_test_id("facilitator-link-qr")).to_be_visible()
     await expect(office.get_by_test_id("facilitator-links-count")).to_have_attribute("data-count", "1")
+    await screenshot(office, "cockpit", "facilitator-link", "1366x768")
+    await _fits(office, "access tab with a link")
+    assert await axe_violations(office) == []
     secret = link.split("#k=", 1)[1]
 
     # The laptop in the room: a browser that never saw this board.
@@ -331,12 +344,13 @@ async def test_a_facilitator_link_runs_the_cockpit_from_an_empty_browser_until_i
     await revoke.click()  # a destructive button asks to be pressed twice
     await expect(office.get_by_test_id("facilitator-links-count")).to_have_attribute("data-count", "0")
     await expect(laptop.get_by_test_id("connection-status")).to_have_attribute("data-status", "offline", timeout=10_000)
-    await expect(laptop.locator("#notice")).to_be_visible()
+    await expect(laptop.locator("#notice")).to_contain_text("révoqué")
+    await screenshot(laptop, "cockpit", "facilitator-link-revoked", "1366x768")
     async with httpx.AsyncClient(base_url=server.url) as http:
         r = await http.get(f"/api/boards/{code}", headers={"Authorization": f"Bearer {secret}"})
         assert r.status_code == 401
     await asyncio.wait_for(wire.closed.wait(), 10)
-    with pytest.raises(Exception):
+    with pytest.raises((AssertionError, websockets.ConnectionClosed)):  # an error frame, then 1008
         await Participant(server.ws_url, code, secret).connect()
     await laptop.goto(link)
     await expect(laptop.locator("#notice")).to_be_visible()
