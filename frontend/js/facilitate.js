@@ -21,6 +21,7 @@ import { mountMethodPanel } from './views/method-panel.js';
 import { mountNotesPanel } from './views/notes-panel.js';
 import { mountParticipantPreview } from './views/participant-preview.js';
 import { mountParticipants } from './views/participants.js';
+import { mountProjectorLink } from './views/projector-link.js';
 import { mountRoomInfo } from './views/room-info.js';
 import { mountSharing } from './views/sharing.js';
 import { mountTimer } from './views/timer.js';
@@ -113,6 +114,9 @@ function start(code, token) {
     },
   });
   onLanguageChange(() => room.update());
+  // The projector link's own panel (the projector's module) in the access tab, beside the facilitator link.
+  const projectorLink = mountProjectorLink(byId('projector-link-panel'), { code, token, headingLevel: 2 });
+
   panel.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
 
   // The live view: the phase's own (wall, sheet presented, answers), or the participant's preview.
@@ -147,6 +151,7 @@ function start(code, token) {
     firstRender = false;
     for (const view of [phaseControl, timer, timerControl, lockControl, participants, access, notes, sharing]) view.update(ctx);
     method.update(ctx);
+    projectorLink.update(ctx);
     showLive();
   }
 

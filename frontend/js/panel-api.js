@@ -167,6 +167,6 @@ export async function revokeAccessLinks(code, token, kind) {
  * @returns {Promise<string>}
  */
 export async function accessLinkQr(code, token, url) {
-  const svg = await (await send('POST', `/api/boards/${encodeURIComponent(code)}/link-qr.svg`, { token, body: { url }, accept: 'image/svg+xml' })).text();
+  const svg = await (await send('POST', `/api/boards/${encodeURIComponent(code)}/link-qr.svg`, { token, body: { path: url }, accept: 'image/svg+xml' })).text();
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }

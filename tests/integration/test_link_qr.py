@@ -17,7 +17,7 @@ async def test_the_qr_of_a_facilitator_link_is_for_facilitators_of_that_board_on
     auth = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=server.url) as http:
         link = (await http.post(f"/api/boards/{code}/facilitator-link", headers=auth)).json()
-        r = await http.post(f"/api/boards/{code}/link-qr.svg", headers=auth, json={"url": link["url"]})
+        r = await http.post(f"/api/boards/{code}/link-qr.svg", headers=auth, json={"path": link["url"]})
         assert r.status_code == 200, r.text
         assert r.headers["content-type"].startswith("image/svg+xml")
         assert r.headers["cache-control"] == "no-store"
@@ -26,10 +26,10 @@ async def test_the_qr_of_a_facilitator_link_is_for_facilitators_of_that_board_on
         # A participant may not have it drawn; nor may anyone without a token.
         r = await http.post(
             f"/api/boards/{code}/link-qr.svg", headers={"Authorization": f"Bearer {guest['token']}"},
-            json={"url": link["url"]},
+            json={"path": link["url"]},
         )
         assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
-        r = await http.post(f"/api/boards/{code}/link-qr.svg", json={"url": link["url"]})
+        r = await http.post(f"/api/boards/{code}/link-qr.svg", json={"path": link["url"]})
         assert r.status_code == 401
 
         # Not a QR service for any text: another board's link, a foreign site, a link without a secret.
@@ -40,8 +40,8 @@ async def test_the_qr_of_a_facilitator_link_is_for_facilitators_of_that_board_on
             f"/b/{code}/facilitate?k=" + "x" * 43,
         ):
             r = await http.post(
-                f"/api/boards/{code}/link-qr.svg", headers={**auth, "Accept-Language": "en"}, json={"url": url}
+                f"/api/boards/{code}/link-qr.svg", headers={**auth, "Accept-Language": "en"}, json={"path": url}
             )
             assert r.status_code == 400, url
             error = r.json()["error"]
-            assert error["code"] == "bad_request" and error["field"] == "url" and error["message"]
+            assert error["code"] == "bad_request" and error["field"] == "path" and error["message"]

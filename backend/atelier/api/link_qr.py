@@ -1,7 +1,7 @@
-"""The QR code of an access link (a facilitator's or the projector's), for the facilitators.
+"""The QR code of an access link (projector or facilitator), drawn for the facilitator who holds it.
 
-The link's secret travels in the request body and back as the QR's pixels, never in a URL: a GET
-with the link in its query string would write the secret in every proxy's access log."""
+The link's secret must never travel in a URL's query string or reach a log, so the link is POSTed
+in the body and the picture comes back in the answer, never cached."""
 
 from __future__ import annotations
 
@@ -19,29 +19,26 @@ from .errors import ApiError
 
 router = APIRouter(prefix="/api/boards")
 
-# Only links to this board's own pages, with a secret in the fragment: not a QR service for any text.
-LINK = re.compile(r"^/b/([A-Za-z0-9]{6})/(facilitate|projector)#k=[A-Za-z0-9_-]{16,200}$")
-
 
 class LinkQr(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=1, max_length=300)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    path: str = Field(max_length=300)
 
 
 @router.post("/{code}/link-qr.svg")
 async def link_qr(code: str, body: LinkQr, request: Request, svc: Services = Depends(services)) -> Response:
+    token = bearer(request)
     board_id = await board_id_for(svc, code)
-    viewer = await caller(svc, board_id, bearer(request))
+    viewer = await caller(svc, board_id, token)
     if not domain.sees_everything(viewer):
         raise ApiError("forbidden")
     real_code = await svc.boards.store.board_code(board_id=board_id) or code
-    match = LINK.match(body.url)
-    if not match or match.group(1).upper() != real_code.upper():
-        raise ApiError("bad_request", "url")
-    # The board's public address (ATELIER_PUBLIC_URL behind a proxy) + the link's path and fragment.
-    base = join_url(request, svc, real_code).rsplit("/b/", 1)[0]
+    # Only a link of this board's own pages: this is not a QR service for any text.
+    if not re.fullmatch(rf"/b/{re.escape(real_code)}/(projector|facilitate)#k=[A-Za-z0-9_-]{{16,200}}", body.path):
+        raise ApiError("bad_request", "path")
+    site = join_url(request, svc, real_code).removesuffix(f"/b/{real_code}")
     out = io.BytesIO()
-    segno.make(base + body.url, error="m").save(
+    segno.make(site + body.path, error="m").save(
         out, kind="svg", scale=6, border=4, dark="#000", light="#fff", xmldecl=False, svgns=True
     )
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
