@@ -192,7 +192,7 @@ CONTROLS = """
 
 
 async def _tab_reaches_all(page: Page, what: str) -> None:
-    wanted = set(await page.evaluate(CONTROLS, ["#cockpit-bar", "#tabs", "#tools"]))
+    wanted = set(await page.evaluate(CONTROLS, ["#cockpit-bar", "#tabs", "#tools", ".cockpit__live-bar"]))
     assert wanted, what
     # From the top of the page (the skip link is its first stop), as a keyboard user arrives.
     await page.evaluate("() => document.querySelector('.skip-link').focus()")
@@ -298,6 +298,13 @@ async def test_the_tabs_follow_the_aria_tabs_pattern_and_the_preview_shows_what_
         assert await axe_violations(page) == []
         await page.get_by_test_id("preview-toggle").click()
         await expect(wall).to_be_visible()
+
+        # Narrow (a phone, or a 400 % zoom): one ordinary page that reflows, nothing wider than the screen.
+        await page.set_viewport_size({"width": 320, "height": 720})
+        await page.wait_for_timeout(150)
+        await screenshot(page, "cockpit", "reflow", "320")
+        width = await page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, width
     finally:
         await room.close()
 
