@@ -13,7 +13,7 @@ import { byId, initPage } from './page.js';
 import { cockpitLive } from './panel-layout.js';
 import { startSession } from './session.js';
 import { isFacilitatorRole } from './store.js';
-import { mountAccessLinks } from './views/access-links.js';
+import { mountAccessLinks, mountCoFacilitatorInvite } from './views/access-links.js';
 import { mountCockpitTabs } from './views/cockpit-tabs.js';
 import { mountConnectionStatus } from './views/connection-status.js';
 import { mountLockControl, mountPhaseControl, mountTimerControl } from './views/facilitator-controls.js';
@@ -95,6 +95,7 @@ function start(code, token) {
   const lockControl = mountLockControl(byId('lock-control'));
   const participants = mountParticipants(byId('participants'));
   const access = mountAccessLinks(byId('access-links'), { code, token, announcer });
+  const invite = mountCoFacilitatorInvite(byId('access-invite'), { code, token, announcer });
   const notes = mountNotesPanel(byId('notes'));
   const sharing = mountSharing(byId('sharing'));
   const preview = mountParticipantPreview(byId('preview'), { code, token });
@@ -149,7 +150,7 @@ function start(code, token) {
     // A draft is prepared before it is run: it opens on the preparation tab.
     if (firstRender && ctx.state.board.status === 'draft') tabs.select('prep');
     firstRender = false;
-    for (const view of [phaseControl, timer, timerControl, lockControl, participants, access, notes, sharing]) view.update(ctx);
+    for (const view of [phaseControl, timer, timerControl, lockControl, participants, access, invite, notes, sharing]) view.update(ctx);
     method.update(ctx);
     projectorLink.update(ctx);
     showLive();

@@ -364,3 +364,41 @@ async def test_a_facilitator_link_runs_the_cockpit_from_an_empty_browser_until_i
     # The office's own credential still works.
     await expect(office.get_by_test_id("connection-status")).to_have_attribute("data-status", "connected")
     await laptop_context.close()
+
+
+async def test_a_co_facilitator_is_invited_by_a_link_and_loses_the_cockpit_when_demoted(browser, server):
+    board = await create_board(server.url, "Atelier à deux voix")
+    code, token = board["code"], board["facilitator_token"]
+    office = await _cockpit(browser, server.url, code, token, board["participant_id"], SIZES[0])
+    await office.get_by_test_id("tab-access").click()
+    await office.get_by_test_id("invite-create").click()
+    await expect(office.get_by_test_id("invite-name")).to_be_focused()  # a name is needed first
+    await office.get_by_test_id("invite-name").fill("Nadia")
+    await office.get_by_test_id("invite-create").click()
+    url = office.get_by_test_id("invite-url")
+    await expect(url).not_to_have_value("")
+    link = await url.input_value()
+    assert link.startswith(f"{server.url}/b/{code}/facilitate#k=") and "?" not in link
+    await expect(office.get_by_test_id("invite-qr")).to_be_visible()
+    assert await axe_violations(office) == []
+
+    context = await browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 768})
+    other = await context.new_page()
+    await other.goto(link)
+    await expect(other.get_by_test_id("connection-status")).to_have_attribute("data-status", "connected")
+    assert "#k=" not in other.url
+    stored = await other.evaluate(f"JSON.parse(localStorage.getItem('atelier:board:{code}'))")
+    assert stored["role"] == "co_facilitator" and stored["participant_id"]
+    await other.get_by_test_id("phase-next").click()
+    await expect(office.get_by_test_id("phase-guide")).to_have_attribute("data-phase", "presentation")
+    # Her own access: she does not hand co-facilitation on.
+    await other.get_by_test_id("tab-access").click()
+    await expect(other.get_by_test_id("invite-create")).to_be_hidden()
+
+    # The facilitator takes it back: her cockpit closes (she stays a participant of the board).
+    await office.get_by_test_id("tab-people").click()
+    row = office.get_by_test_id("participant").filter(has_text="Nadia")
+    await row.get_by_test_id("participant-promote").click()
+    await expect(other.locator("#notice")).to_be_visible(timeout=10_000)
+    await expect(other.locator("#notice")).to_contain_text("réservé")
+    await context.close()
