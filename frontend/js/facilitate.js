@@ -10,12 +10,13 @@ import { clearCredential, codeFromPath, loadCredential, saveCredential, takeLink
 import { setAttr, setHidden, setText } from './dom.js';
 import { onLanguageChange, t } from './i18n.js';
 import { byId, initPage } from './page.js';
-import { cockpitLive } from './panel-layout.js';
+import { LIVE_REGIONS, cockpitLive } from './panel-layout.js';
 import { startSession } from './session.js';
 import { isFacilitatorRole } from './store.js';
 import { mountAccessLinks, mountCoFacilitatorInvite } from './views/access-links.js';
 import { mountCockpitTabs } from './views/cockpit-tabs.js';
 import { mountConnectionStatus } from './views/connection-status.js';
+import { mountIntro } from './views/intro.js';
 import { mountLockControl, mountPhaseControl, mountTimerControl } from './views/facilitator-controls.js';
 import { mountMethodPanel } from './views/method-panel.js';
 import { mountNotesPanel } from './views/notes-panel.js';
@@ -98,6 +99,7 @@ function start(code, token) {
   const invite = mountCoFacilitatorInvite(byId('access-invite'), { code, token, announcer });
   const notes = mountNotesPanel(byId('notes'));
   const sharing = mountSharing(byId('sharing'));
+  const intro = mountIntro(byId('intro'));
   const preview = mountParticipantPreview(byId('preview'), { code, token });
   const method = mountMethodPanel({
     tools: byId('tools'),
@@ -122,13 +124,14 @@ function start(code, token) {
 
   // The live view: the phase's own (wall, sheet presented, answers), or the participant's preview.
   const previewToggle = byId('preview-toggle');
-  const live = { wall: byId('notes'), sharing: byId('live-sharing'), answers: byId('answers') };
+  /** @type {Record<string, HTMLElement>} */
+  const live = { intro: byId('live-intro'), wall: byId('notes'), sharing: byId('live-sharing'), answers: byId('answers') };
   let previewing = false;
   /** @type {Context|null} */
   let last = null;
   function showLive() {
-    const which = last ? cockpitLive(last.state) : 'wall';
-    for (const [name, host] of Object.entries(live)) setHidden(host, previewing || name !== which);
+    const regions = LIVE_REGIONS[last ? cockpitLive(last.state) : 'wall'];
+    for (const [name, host] of Object.entries(live)) setHidden(host, previewing || !regions.includes(name));
     setHidden(byId('preview'), !previewing);
     setAttr(previewToggle, 'aria-pressed', String(previewing));
     setText(previewToggle, t(previewing ? 'cockpit.preview.back' : 'cockpit.preview.toggle'));
@@ -150,7 +153,7 @@ function start(code, token) {
     // A draft is prepared before it is run: it opens on the preparation tab.
     if (firstRender && ctx.state.board.status === 'draft') tabs.select('prep');
     firstRender = false;
-    for (const view of [phaseControl, timer, timerControl, lockControl, participants, access, invite, notes, sharing]) view.update(ctx);
+    for (const view of [phaseControl, timer, timerControl, lockControl, participants, access, invite, notes, sharing, intro]) view.update(ctx);
     method.update(ctx);
     projectorLink.update(ctx);
     showLive();

@@ -6,13 +6,14 @@
 /**
  * @typedef {'guide'|'question'|'questions'|'composer'|'personas'|'private'|'presenters'|'queue'
  *   |'votes'|'solutions'|'subgroups'|'spotlight'|'next_steps'} Tool
- * @typedef {'wall'|'sharing'|'answers'} Live
+ * @typedef {'intro'|'wall'|'sharing'|'answers'} Live
  */
 
 /** @type {Readonly<Record<Phase, {tools: readonly Tool[], live: Live}>>} */
 export const COCKPIT = Object.freeze({
-  intro: { tools: ['guide', 'question'], live: 'wall' },
-  presentation: { tools: ['guide', 'question'], live: 'wall' },
+  // The goal, context and links as the room reads them, above the wall (proposals prepared ahead).
+  intro: { tools: ['guide', 'question'], live: 'intro' },
+  presentation: { tools: ['guide', 'question'], live: 'intro' },
   inspiration: { tools: ['guide', 'personas', 'questions', 'question', 'composer'], live: 'wall' },
   divergence: { tools: ['guide', 'questions', 'question', 'private', 'composer', 'personas'], live: 'wall' },
   // Convergence runs in steps, each tool in the order the method uses it: present three ideas
@@ -53,6 +54,15 @@ export function cockpitLive(state) {
   if (live === 'sharing' && Object.keys(state.sheets ?? {}).length === 0) return 'wall';
   return live;
 }
+
+/** The regions of the live view each kind shows, top to bottom. */
+/** @type {Readonly<Record<Live, readonly string[]>>} */
+export const LIVE_REGIONS = Object.freeze({
+  intro: ['intro', 'wall'],
+  wall: ['wall'],
+  sharing: ['sharing'],
+  answers: ['answers'],
+});
 
 /** The cockpit's tabs, in order; the first is the one a workshop runs from. */
 export const TABS = Object.freeze(['live', 'prep', 'people', 'access', 'exports']);

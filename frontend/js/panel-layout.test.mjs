@@ -28,6 +28,7 @@ test('the tools shown are the table row, plus the spotlight control while a spot
 });
 
 test('the live view follows the phase; sharing with no sheet shows the wall', () => {
+  assert.equal(cockpitLive(state('intro')), 'intro');
   assert.equal(cockpitLive(state('divergence')), 'wall');
   assert.equal(cockpitLive(state('conclusion')), 'answers');
   assert.equal(cockpitLive(state('sharing')), 'wall');

@@ -57,6 +57,14 @@ class Workshop:
         board = await create_board(self.base, "Aller vers les publics éloignés")
         self.code, self.token = board["code"], board["facilitator_token"]
         self.facilitator = await Participant(self.ws, self.code, self.token).connect()
+        # Prepared as the guide advises: a goal, some context, a link, two proposals to react to.
+        await self.do("board.configure", {
+            "goal": "Trouver trois actions pour aller au-devant des habitants éloignés du numérique.",
+            "context": "Le diagnostic territorial montre des zones rurales sans lieu de médiation.",
+            "links": [{"url": "https://example.org/diagnostic", "title": "Diagnostic territorial"}],
+        })
+        for text in ("Un conseiller numérique itinérant", "Une permanence France Services au marché"):
+            await self.do("note.add", {"text": text, "color": "green"})
         for i, name in enumerate(NAMES):
             joined = await join_board(self.base, self.code, name, ORGS[i % len(ORGS)])
             self.people.append(await Participant(self.ws, self.code, joined["token"]).connect())
