@@ -292,8 +292,10 @@ async def test_the_tabs_follow_the_aria_tabs_pattern_and_the_preview_shows_what_
         await page.get_by_test_id("preview-toggle").click()
         preview = page.get_by_test_id("participant-preview")
         await expect(preview).to_be_visible()
-        await expect(page.get_by_test_id("preview-status")).to_contain_text("0 note")
-        await expect(preview.get_by_test_id("note")).to_have_count(0)
+        # The two proposals prepared ahead, not the private note.
+        await expect(page.get_by_test_id("preview-status")).to_contain_text("2 notes")
+        await expect(preview.get_by_test_id("note")).to_have_count(2)
+        await expect(preview.get_by_test_id("note").filter(has_text="Une idée encore privée")).to_have_count(0)
         await expect(wall).to_be_hidden()
         await room.do("notes.reveal")
         seen = preview.get_by_test_id("note").filter(has_text="Une idée encore privée")
@@ -306,6 +308,14 @@ async def test_the_tabs_follow_the_aria_tabs_pattern_and_the_preview_shows_what_
         assert await axe_violations(page) == []
         await page.get_by_test_id("preview-toggle").click()
         await expect(wall).to_be_visible()
+
+        # In English too, one screen.
+        await page.get_by_test_id("lang-en").click()
+        await expect(page.get_by_test_id("tab-live")).to_have_text("Facilitation")
+        await expect(page.get_by_test_id("phase-next")).to_contain_text("Go to Convergence")
+        await _fits(page, "English")
+        await screenshot(page, "cockpit", "english", "1366x768")
+        assert await axe_violations(page) == []
 
         # Narrow (a phone, or a 400 % zoom): one ordinary page that reflows, nothing wider than the screen.
         await page.set_viewport_size({"width": 320, "height": 720})
