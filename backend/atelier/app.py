@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from .api import boards, exports, health, links, privacy, templates, throttle, ws
+from .api import boards, exports, health, link_qr, links, privacy, templates, throttle, ws
 from .api.deps import Services
 from .api.errors import HANDLERS
 from .api.exports import IMPORT_PATH
@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     app.include_router(boards.router)
     app.include_router(privacy.router)
     app.include_router(links.router)
+    app.include_router(link_qr.router)
     app.include_router(exports.router)
     app.include_router(templates.router)
     app.include_router(ws.router)

@@ -172,3 +172,37 @@ export async function chooseRetention(code, token, eraseAtMs) {
 export async function eraseBoard(code, token) {
   await send('DELETE', `/api/boards/${encodeURIComponent(code)}`, { token });
 }
+
+/**
+ * A new access link to this board (`kind`: 'facilitator' opens the cockpit as this facilitator,
+ * 'projector' the public view). The secret is in the URL's fragment, which browsers never send.
+ * @param {string} code
+ * @param {string} token the facilitator's
+ * @param {'facilitator'|'projector'} kind
+ * @returns {Promise<{id: string, url: string}>}
+ */
+export async function createAccessLink(code, token, kind) {
+  return (await send('POST', `/api/boards/${encodeURIComponent(code)}/${kind}-link`, { token, body: {} })).json();
+}
+
+/**
+ * Revoke every access link of one kind: their tokens are refused and their sockets closed.
+ * @param {string} code
+ * @param {string} token
+ * @param {'facilitator'|'projector'} kind
+ */
+export async function revokeAccessLinks(code, token, kind) {
+  await send('DELETE', `/api/boards/${encodeURIComponent(code)}/${kind}-link`, { token });
+}
+
+/**
+ * The QR code of an access link, as an SVG data URL for an <img> (the link goes in the body).
+ * @param {string} code
+ * @param {string} token
+ * @param {string} url the link's path and fragment (`/b/{CODE}/facilitate#k=…`)
+ * @returns {Promise<string>}
+ */
+export async function accessLinkQr(code, token, url) {
+  const svg = await (await send('POST', `/api/boards/${encodeURIComponent(code)}/link-qr.svg`, { token, body: { path: url }, accept: 'image/svg+xml' })).text();
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+}

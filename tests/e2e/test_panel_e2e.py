@@ -46,8 +46,9 @@ async def test_a_facilitator_runs_every_phase_from_the_control_panel(browser, se
     code = panel.url.rstrip("/").split("/")[-2]
     token = await panel.evaluate(f"JSON.parse(localStorage.getItem('atelier:board:{code}')).token")
 
-    # The preparation is open while the board is a draft; the template's questions are there.
-    await expect(panel.get_by_test_id("prep")).to_have_attribute("open", "")
+    # A draft opens on the preparation tab; the template's questions are there.
+    await expect(panel.get_by_test_id("tab-prep")).to_have_attribute("aria-selected", "true")
+    await expect(panel.get_by_test_id("prep")).to_be_visible()
     await expect(panel.get_by_test_id("prep-status")).to_contain_text("Brouillon")
     questions = panel.get_by_test_id("prepared-question-text")
     await expect(questions.first).not_to_have_value("")
@@ -61,15 +62,16 @@ async def test_a_facilitator_runs_every_phase_from_the_control_panel(browser, se
     await expect(alice.get_by_test_id("connection-status")).to_have_attribute("data-status", "connected")
     await expect(alice.get_by_test_id("draft-banner")).to_be_visible()
 
-    await panel.get_by_test_id("prep-open").click()
+    await panel.get_by_test_id("board-open").click()
     await expect(panel.get_by_test_id("prep-status")).to_contain_text("ouvert")
     await expect(alice.get_by_test_id("draft-banner")).to_be_hidden()
 
     # Push a prepared question: the participant sees it.
-    await panel.get_by_test_id("prep").locator("summary").click()
     await panel.get_by_test_id("prepared-question-show").first.click()
     await expect(alice.get_by_test_id("question")).to_have_text(question)
     await expect(panel.get_by_test_id("prepared-question-shown").first).to_be_visible()
+    # The workshop runs from the first tab.
+    await panel.get_by_test_id("tab-live").click()
 
     # Presentation with the phase select and its apply button, then "Phase suivante" each time.
     await panel.get_by_test_id("phase-select").select_option("presentation")

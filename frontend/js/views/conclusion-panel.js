@@ -14,15 +14,13 @@ const QUESTIONS = ['feeling', 'difficulty', 'learning', 'takeaway'];
 const MAX_NEXT_STEPS = 4000;
 
 /**
+ * The next steps the facilitator recalls at the end (a tool of the cockpit's column).
  * @param {HTMLElement} el a <section>
  * @param {{announcer: Announcer}} options
  */
-export function mountConclusionPanel(el, { announcer }) {
+export function mountNextStepsTool(el, { announcer }) {
   el.classList.add('card');
   section(el, 'panel.conclusion.heading', 'conclusion');
-  const answersHeading = h('h3', { class: 'panel-subheading', i18n: 'panel.conclusion.answers' });
-  const answersCount = h('p', { class: 'panel-state', 'data-testid': 'closing-count' });
-  const answers = h('div', { class: 'conclusion__answers', 'data-testid': 'closing-answers' });
   const input = /** @type {HTMLTextAreaElement} */ (h('textarea', { id: uid('next-steps'), rows: 5, maxlength: MAX_NEXT_STEPS, 'data-testid': 'next-steps-input' }));
   const hint = h('p', { id: uid('next-steps-hint'), class: 'field__hint', i18n: 'panel.conclusion.next_steps_hint' });
   const save = button('panel.conclusion.save', 'next-steps-save', 'button--primary');
@@ -31,7 +29,7 @@ export function mountConclusionPanel(el, { announcer }) {
   const end = button('phone.end.button', 'workshop-end');
   const endHint = h('p', { class: 'field__hint', i18n: 'phone.end.hint' });
   const ended = h('p', { class: 'panel-state', 'data-testid': 'workshop-ended', i18n: 'phone.end.done', hidden: true });
-  el.append(field('panel.conclusion.next_steps', input, hint), h('div', { class: 'panel-row' }, save), saved, answersHeading, answersCount, answers, h('div', { class: 'panel-row' }, end), endHint, ended);
+  el.append(field('panel.conclusion.next_steps', input, hint), h('div', { class: 'panel-row' }, save), saved, h('div', { class: 'panel-row' }, end), endHint, ended);
   end.addEventListener('click', () => {
     if (end.getAttribute('aria-disabled') !== 'true') emit(el, 'end-workshop', {});
   });
@@ -56,13 +54,30 @@ export function mountConclusionPanel(el, { announcer }) {
   });
 
   /** @param {Context} ctx */
-  function update({ state, templates }) {
+  function update({ state }) {
     const isOver = state.board.ended_ms !== null && state.board.ended_ms !== undefined;
     setHidden(ended, !isOver);
     setHidden(end, isOver);
     setHidden(endHint, isOver);
     const text = state.board.next_steps ?? '';
     if (!dirty && !hasFocus(input) && input.value !== text) input.value = text;
+  }
+  return { update };
+}
+
+/**
+ * The closing round's answers by question, as they come (the cockpit's live view in conclusion).
+ * @param {HTMLElement} el a <section>
+ */
+export function mountClosingAnswers(el) {
+  el.classList.add('card');
+  section(el, 'panel.conclusion.answers', 'conclusion-answers');
+  const answersCount = h('p', { class: 'panel-state', 'data-testid': 'closing-count' });
+  const answers = h('div', { class: 'conclusion__answers', 'data-testid': 'closing-answers' });
+  el.append(answersCount, answers);
+
+  /** @param {Context} ctx */
+  function update({ state, templates }) {
     const grouped = closingByQuestion(state, QUESTIONS);
     const total = [...grouped.values()].reduce((sum, list) => sum + list.length, 0);
     setText(answersCount, t('panel.conclusion.count', { count: total }));
@@ -71,7 +86,7 @@ export function mountConclusionPanel(el, { announcer }) {
       answers,
       [...grouped.entries()].map(([question, list]) => ({ question, list })),
       (g) => g.question,
-      () => h('section', { class: 'conclusion__question', 'data-testid': 'closing-question' }, h('h4', {}), h('p', { class: 'field__hint' }), h('ul', { class: 'panel-list', role: 'list' })),
+      () => h('section', { class: 'conclusion__question', 'data-testid': 'closing-question' }, h('h3', {}), h('p', { class: 'field__hint' }), h('ul', { class: 'panel-list', role: 'list' })),
       (box, g) => {
         const [heading, empty, list] = /** @type {HTMLElement[]} */ ([...box.children]);
         const template = templates?.closing?.find((/** @type {any} */ q) => q.id === g.question);

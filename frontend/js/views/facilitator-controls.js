@@ -1,7 +1,7 @@
 /** The facilitator's controls: phase, timer, question, votes (budget, reveal) and lock. One mount
  * function per control group; each emits verb-named actions and reflects the state it is given. */
 
-import { emit, h, hasFocus, isEnabled, setEnabled, setHidden, setText, uid } from '../dom.js';
+import { emit, h, hasFocus, isEnabled, setAttr, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { nextPhase } from '../panel.js';
 import { MAX_QUESTION, PHASES, formatDuration, phaseMinutes, remainingMs } from '../store.js';
@@ -40,22 +40,56 @@ function button(key, testid, extra = '') {
   return h('button', { type: 'button', class: `button ${extra}`.trim(), 'data-testid': testid, i18n: key });
 }
 
+/** Whether "next phase" also starts the next phase's timer (the facilitator's choice, kept on this device). */
+const NEXT_TIMER_KEY = 'atelier:next-starts-timer';
+
+function nextStartsTimer() {
+  try {
+    return localStorage.getItem(NEXT_TIMER_KEY) !== 'false';
+  } catch {
+    return true;
+  }
+}
+
 /**
- * Phase: a select applied with a button (changing the select alone does nothing: WCAG 3.2.2), plus
- * "next phase". Emits `set-phase` {phase}.
- * @param {HTMLElement} el a <section>
+ * The run of the workshop: the seven phases as a stepper (done, current, to come, skipped), "next
+ * phase" saying where it goes and for how long, with a box to start that phase's timer in the same
+ * press, and a select + button to go to any phase (changing the select alone does nothing: WCAG
+ * 3.2.2). Emits `set-phase` {phase}, then `start-timer` {seconds} when asked.
+ * @param {HTMLElement} el
  */
 export function mountPhaseControl(el) {
-  section(el, 'controls.phase.heading', 'control--phase');
+  el.classList.add('phase-control');
+  const steps = h('ol', { class: 'stepper', 'data-testid': 'phase-stepper', i18nAttrs: { 'aria-label': 'cockpit.stepper_label' } });
+  const items = PHASES.map((phase, i) => {
+    const name = h('span', { class: 'stepper__name' });
+    const minutes = h('span', { class: 'stepper__minutes' });
+    const state = h('span', { class: 'visually-hidden' });
+    const li = h('li', { class: 'stepper__step', 'data-phase': phase, 'data-testid': 'phase-step' }, h('span', { class: 'stepper__n', 'aria-hidden': 'true', text: String(i + 1) }), name, minutes, state);
+    steps.append(li);
+    return { phase, li, name, minutes, state };
+  });
+  const next = h('button', { type: 'button', class: 'button button--primary phase-control__next', 'data-testid': 'phase-next' });
+  const timerId = uid('next-timer');
+  const withTimer = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', id: timerId, 'data-testid': 'phase-next-timer' }));
+  withTimer.checked = nextStartsTimer();
+  const withTimerLabel = h('label', { for: timerId, i18n: 'cockpit.next_timer' });
   const select = /** @type {HTMLSelectElement} */ (h('select', { id: uid('phase-select'), 'data-testid': 'phase-select' }));
   const options = PHASES.map((phase) => {
     const option = /** @type {HTMLOptionElement} */ (h('option', { value: phase }));
     select.append(option);
     return option;
   });
-  const apply = button('controls.phase.apply', 'phase-apply', 'button--primary');
-  const next = h('button', { type: 'button', class: 'button', 'data-testid': 'phase-next' });
-  el.append(field('controls.phase.select_label', select), h('div', { class: 'control__row' }, apply, next));
+  const apply = button('controls.phase.apply', 'phase-apply');
+  el.append(
+    steps,
+    h(
+      'div',
+      { class: 'phase-control__actions' },
+      h('div', { class: 'phase-control__next-box' }, next, h('span', { class: 'control__check' }, withTimer, withTimerLabel)),
+      h('div', { class: 'phase-control__goto' }, h('label', { for: select.id, class: 'phase-control__goto-label', i18n: 'cockpit.goto_label' }), select, apply),
+    ),
+  );
 
   /** @type {string|null} */
   let shownPhase = null;
@@ -65,6 +99,13 @@ export function mountPhaseControl(el) {
   select.addEventListener('change', () => {
     dirty = true;
   });
+  withTimer.addEventListener('change', () => {
+    try {
+      localStorage.setItem(NEXT_TIMER_KEY, String(withTimer.checked));
+    } catch {
+      // storage disabled: the choice lasts as long as the page
+    }
+  });
   apply.addEventListener('click', () => {
     dirty = false;
     emit(el, 'set-phase', { phase: select.value });
@@ -73,13 +114,31 @@ export function mountPhaseControl(el) {
     if (!state || !isEnabled(next)) return;
     // Phases marked "skip" in the agenda are passed over.
     const phase = nextPhase(state.board.phases, state.board.phase);
-    if (phase) emit(el, 'set-phase', { phase });
+    if (!phase) return;
+    const seconds = phaseMinutes(state, phase) * 60;
+    /** @type {{phase: string, result?: Promise<unknown>}} */
+    const detail = { phase };
+    emit(el, 'set-phase', detail);
+    // The timer starts once the phase has changed (phase.set resets it to the new phase's time).
+    if (withTimer.checked && seconds > 0) detail.result?.then(() => emit(el, 'start-timer', { seconds }), () => {});
   });
 
   /** @param {Context} ctx */
   function update(ctx) {
     state = ctx.state;
     const current = state.board.phase;
+    const currentIndex = PHASES.indexOf(current);
+    const visited = new Set((state.board.phase_log ?? []).map((/** @type {any} */ e) => e.phase));
+    items.forEach((item, i) => {
+      const agenda = state?.board.phases.find((p) => p.id === item.phase);
+      const skipped = agenda?.skipped === true;
+      setText(item.name, t(`phases.${item.phase}`));
+      setText(item.minutes, skipped ? t('phase.skipped') : t('phase.minutes', { count: agenda?.minutes ?? 0 }));
+      const status = i === currentIndex ? 'current' : skipped ? 'skipped' : i < currentIndex || visited.has(item.phase) ? 'done' : 'todo';
+      item.li.dataset.status = status;
+      setText(item.state, t(`cockpit.step_${status}`));
+      setAttr(item.li, 'aria-current', status === 'current' ? 'step' : null);
+    });
     options.forEach((option, i) => {
       const phase = PHASES[i];
       const label = t('controls.phase.option', { n: i + 1, phase: t(`phases.${phase}`), minutes: phaseMinutes(ctx.state, phase) });
@@ -94,25 +153,29 @@ export function mountPhaseControl(el) {
     if (!dirty && select.value !== current) select.value = current;
     const following = nextPhase(state.board.phases, current);
     setEnabled(next, following !== null);
-    setText(next, following ? t('controls.phase.next', { phase: t(`phases.${following}`) }) : t('controls.phase.last'));
+    setText(next, following ? t('cockpit.next', { phase: t(`phases.${following}`), minutes: phaseMinutes(state, following) }) : t('controls.phase.last'));
+    setHidden(withTimer.parentElement ?? withTimer, following === null);
   }
   return { update };
 }
 
 /**
- * Timer: start with a duration (defaulting to the phase's), pause, resume, ±1 min, reset.
+ * Timer: the duration (the phase's by default), start, pause, resume, ±1 min, reset, in one row.
  * Emits `start-timer` {seconds}, `pause-timer`, `resume-timer`, `add-time` {seconds}, `reset-timer`.
- * @param {HTMLElement} el a <section>
+ * @param {HTMLElement} el
  */
 export function mountTimerControl(el) {
-  section(el, 'controls.timer.heading', 'control--timer');
+  el.classList.add('timer-control');
+  el.setAttribute('role', 'group');
+  el.setAttribute('aria-label', t('controls.timer.heading'));
+  el.dataset.i18nAttr = 'aria-label=controls.timer.heading';
   const minutesId = uid('timer-minutes');
   const errorId = uid('timer-error');
   const minutes = /** @type {HTMLInputElement} */ (
-    h('input', { id: minutesId, type: 'number', min: 1, max: 240, step: 1, inputmode: 'numeric', 'data-testid': 'timer-minutes', 'aria-describedby': errorId })
+    h('input', { id: minutesId, type: 'number', min: 1, max: 240, step: 1, inputmode: 'numeric', class: 'timer-control__minutes', 'data-testid': 'timer-minutes', 'aria-describedby': errorId })
   );
-  const error = h('p', { id: errorId, class: 'field__error', hidden: true });
-  const state = h('p', { class: 'control__state', 'data-testid': 'timer-control-state' });
+  const error = h('p', { id: errorId, class: 'field__error timer-control__error', hidden: true });
+  const state = h('p', { class: 'visually-hidden', 'data-testid': 'timer-control-state' });
   const start = button('controls.timer.start', 'timer-start', 'button--primary');
   const pause = button('controls.timer.pause', 'timer-pause');
   const resume = button('controls.timer.resume', 'timer-resume');
@@ -120,13 +183,16 @@ export function mountTimerControl(el) {
   const minus = button('controls.timer.minus', 'timer-sub');
   const reset = button('controls.timer.reset', 'timer-reset');
   el.append(
-    state,
-    field('controls.timer.minutes_label', minutes),
+    h('span', { class: 'timer-control__field' }, h('label', { for: minutesId, class: 'timer-control__label', i18n: 'cockpit.timer_minutes' }), minutes),
+    start,
+    pause,
+    resume,
+    minus,
+    plus,
+    reset,
     error,
-    h('div', { class: 'control__row' }, start, pause, resume),
-    h('div', { class: 'control__row' }, minus, plus, reset),
+    state,
   );
-
   /** @type {string|null} */
   let shownPhase = null;
   let dirty = false;
@@ -163,7 +229,10 @@ export function mountTimerControl(el) {
     }
     if (!dirty && !hasFocus(minutes)) minutes.value = String(phaseMinutes(ctx.state, ctx.state.board.phase) || 5);
     setText(state, t(`controls.timer.state.${timer.status}`, { time: formatDuration(remainingMs(timer, ctx.offsetMs)) }));
+    // Pause and resume share one place: only the one that applies is shown.
+    setHidden(pause, timer.status === 'paused');
     setEnabled(pause, timer.status === 'running');
+    setHidden(resume, timer.status !== 'paused');
     setEnabled(resume, timer.status === 'paused');
     setEnabled(minus, remainingMs(timer, ctx.offsetMs) > 0);
   }
@@ -258,14 +327,15 @@ export function mountVoteControl(el) {
 }
 
 /**
- * Lock / unlock the board for participants. Emits `lock-board` {locked}.
- * @param {HTMLElement} el a <section>
+ * Opening a draft to participants, then locking / unlocking the board. Emits `open-board`,
+ * `lock-board` {locked}.
+ * @param {HTMLElement} el
  */
 export function mountLockControl(el) {
-  section(el, 'controls.lock.heading', 'control--lock');
-  const draft = h('p', { class: 'control__state control__state--draft', i18n: 'controls.lock.draft', hidden: true });
+  el.classList.add('lock-control');
+  const draft = h('p', { class: 'lock-control__state lock-control__state--draft', i18n: 'cockpit.draft', hidden: true });
   const open = button('controls.lock.open', 'board-open', 'button--primary');
-  const status = h('p', { class: 'control__state', 'data-testid': 'lock-state' });
+  const status = h('p', { class: 'lock-control__state', 'data-testid': 'lock-state' });
   const toggle = h('button', { type: 'button', class: 'button', 'data-testid': 'lock-board' });
   el.append(draft, open, status, toggle);
   let locked = false;
@@ -274,63 +344,37 @@ export function mountLockControl(el) {
 
   /** @param {Context} ctx */
   function update({ state }) {
-    // A board created as a draft refuses participants until it is opened.
+    // A board created as a draft refuses participants until it is opened: nothing to lock yet.
     const isDraft = state.board.status === 'draft';
     setHidden(draft, !isDraft);
     setHidden(open, !isDraft);
+    setHidden(status, isDraft);
+    setHidden(toggle, isDraft);
     locked = state.board.locked;
     el.dataset.locked = String(locked);
-    setText(status, t(locked ? 'controls.lock.state_locked' : 'controls.lock.state_unlocked'));
+    setText(status, t(locked ? 'cockpit.locked' : 'cockpit.unlocked'));
     setText(toggle, t(locked ? 'controls.lock.unlock' : 'controls.lock.lock'));
   }
   return { update };
 }
 
 /**
- * Private writing and anonymity: reveal the private notes, and the two settings.
- * Emits `reveal-notes`, `configure-board` {settings: {private_writing, anonymous}}.
+ * Private writing: how many notes are still private, and revealing them (the settings themselves
+ * are in the preparation tab). Emits `reveal-notes`.
  * @param {HTMLElement} el a <section>
  */
 export function mountNotesControl(el) {
   section(el, 'controls.notes.heading', 'control--notes');
   const status = h('p', { class: 'control__state', 'data-testid': 'private-notes-state' });
   const reveal = button('controls.notes.reveal', 'reveal-notes', 'button--primary');
-  const privateId = uid('setting-private');
-  const anonymousId = uid('setting-anonymous');
-  const privateBox = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', id: privateId, 'data-testid': 'setting-private-writing' }));
-  const anonymousBox = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', id: anonymousId, 'data-testid': 'setting-anonymous' }));
-  const apply = button('controls.notes.apply', 'settings-apply');
-  const settings = h(
-    'fieldset',
-    { class: 'control__settings' },
-    h('legend', { i18n: 'controls.notes.settings' }),
-    h('div', { class: 'control__check' }, privateBox, h('label', { for: privateId, i18n: 'controls.notes.private_writing' })),
-    h('div', { class: 'control__check' }, anonymousBox, h('label', { for: anonymousId, i18n: 'controls.notes.anonymous' })),
-    apply,
-  );
-  el.append(status, reveal, settings);
-
-  /** @type {string|null} */
-  let shown = null;
+  el.append(status, reveal);
   reveal.addEventListener('click', () => isEnabled(reveal) && emit(el, 'reveal-notes', {}));
-  apply.addEventListener('click', () =>
-    emit(el, 'configure-board', { settings: { private_writing: privateBox.checked, anonymous: anonymousBox.checked } }),
-  );
 
   /** @param {Context} ctx */
   function update({ state }) {
     const count = Object.values(state.notes).filter((note) => note.private).length;
     setText(status, count > 0 ? t('controls.notes.private_count', { count }) : t('controls.notes.none_private'));
     setEnabled(reveal, count > 0);
-    const current = state.board.settings ?? {};
-    const key = `${current.private_writing !== false}/${current.anonymous !== false}`;
-    // Follow the board's settings unless the facilitator is changing them here.
-    if (key !== shown && !hasFocus(settings)) {
-      shown = key;
-      privateBox.checked = current.private_writing !== false;
-      anonymousBox.checked = current.anonymous !== false;
-    }
-    setHidden(settings, !state.board.settings);
   }
   return { update };
 }

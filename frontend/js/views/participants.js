@@ -3,7 +3,6 @@
 
 import { emit, h, reconcile, setAttr, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { organisationsPresent } from '../store.js';
 
 /** @typedef {import('../store.js').Participant} Participant */
 /** @typedef {{state: import('../store.js').State, you: import('../store.js').You, online: Set<string>}} Context */
@@ -24,10 +23,8 @@ export function mountParticipants(el) {
   const doorButton = h('button', { type: 'button', class: 'button button--small participants__door', 'data-testid': 'joining-toggle' });
   const door = h('div', { class: 'participants__door', hidden: true }, doorState, doorButton);
   const list = h('ul', { class: 'participants__list', role: 'list', 'data-testid': 'participants' });
-  const orgHeading = h('h3', { class: 'participants__org-heading', i18n: 'participants.organisations' });
-  const orgList = h('ul', { class: 'participants__orgs', role: 'list' });
-  const orgBox = h('div', { class: 'participants__org-box', hidden: true }, orgHeading, orgList);
-  el.append(heading, door, list, orgBox);
+  // The kinds of organisation present are counted once, by the organisations panel beside this list.
+  el.append(heading, door, list);
   let joiningOpen = true;
 
   doorButton.addEventListener('click', () => emit(doorButton, 'set-joining', { open: !joiningOpen }));
@@ -103,15 +100,6 @@ export function mountParticipants(el) {
           remove.setAttribute('aria-label', t('removal.remove_label', { name: p.name }));
         }
       },
-    );
-    const orgs = organisationsPresent(state);
-    setHidden(orgBox, orgs.length === 0);
-    reconcile(
-      orgList,
-      orgs,
-      (o) => o.kind,
-      () => h('li', { class: 'participants__org' }),
-      (li, o) => setText(li, t('participants.organisation_count', { name: t(`organisations.${o.kind}`), count: o.count })),
     );
   }
   return { update };

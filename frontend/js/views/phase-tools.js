@@ -3,7 +3,7 @@
 
 import { emit, h, isEnabled, reconcile, setAttr, setEnabled, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { doneCount, nextPhase, participantsOnly, presentedCounts } from '../panel.js';
+import { doneCount, participantsOnly, presentedCounts } from '../panel.js';
 import { formatDuration, phaseMinutes, remainingMs } from '../store.js';
 import { button, field, section } from './panel-parts.js';
 
@@ -26,33 +26,15 @@ export function mountPhaseGuide(el) {
   const steps = h('ol', { class: 'phase-guide__steps', 'data-testid': 'phase-steps' });
   const done = h('p', { class: 'phase-guide__done', 'data-testid': 'done-count', hidden: true });
   const progress = /** @type {HTMLProgressElement} */ (h('progress', { class: 'phase-guide__progress', max: 1, value: 0, 'aria-hidden': 'true', hidden: true }));
-  // The two moves a facilitator makes most, next to the advice (same actions as the phase and timer controls).
-  const timer = h('button', { type: 'button', class: 'button', 'data-testid': 'guide-timer' });
-  const next = h('button', { type: 'button', class: 'button button--primary', 'data-testid': 'guide-next' });
-  el.append(title, hint, steps, done, progress, h('div', { class: 'panel-row phase-guide__buttons' }, timer, next));
-  /** @type {State|null} */
-  let current = null;
-  timer.addEventListener('click', () => {
-    if (!current || !isEnabled(timer)) return;
-    emit(el, 'start-timer', { seconds: phaseMinutes(current, current.board.phase) * 60 });
-  });
-  next.addEventListener('click', () => {
-    if (!current || !isEnabled(next)) return;
-    const phase = nextPhase(current.board.phases, current.board.phase);
-    if (phase) emit(el, 'set-phase', { phase });
-  });
+  // Who is done comes first; the guide's advice is there to read when wanted, folded so that the
+  // phase's tools below stay on screen. "Next phase" and the timer are the cockpit bar's, once.
+  const advice = h('details', { class: 'phase-guide__advice' }, h('summary', { class: 'phase-guide__summary', i18n: 'cockpit.guide_advice' }), hint, steps);
+  el.append(title, done, progress, advice);
 
   /** @param {Context} ctx */
   function update({ state, templates }) {
-    current = state;
     const phase = state.board.phase;
     el.dataset.phase = phase;
-    const minutes = phaseMinutes(state, phase);
-    setText(timer, t('panel.guide.timer', { minutes }));
-    setEnabled(timer, minutes > 0);
-    const following = nextPhase(state.board.phases, phase);
-    setText(next, following ? t('controls.phase.next', { phase: t(`phases.${following}`) }) : t('controls.phase.last'));
-    setEnabled(next, following !== null);
     setText(title, t('panel.guide.title', { phase: t(`phases.${phase}`), minutes: phaseMinutes(state, phase) }));
     const template = templates?.agenda?.find((/** @type {any} */ p) => p.id === phase);
     setText(hint, template?.hint ?? '');
@@ -141,10 +123,9 @@ export function mountQuestionsTool(el, { onPrepare }) {
   const empty = h('p', { class: 'field__hint', i18n: 'panel.questions.empty' });
   const prepare = button('panel.questions.prepare', 'questions-prepare', 'button--small');
   const list = h('ol', { class: 'panel-list questions-tool__list', 'data-testid': 'quick-questions' });
-  const clear = button('panel.questions.clear', 'quick-question-clear', 'button--small');
-  el.append(current, empty, list, h('div', { class: 'panel-row' }, clear, prepare));
+  // Clearing the question shown is the question control's, beside this list: not a second button here.
+  el.append(current, empty, list, h('div', { class: 'panel-row' }, prepare));
   prepare.addEventListener('click', onPrepare);
-  clear.addEventListener('click', () => isEnabled(clear) && emit(el, 'push-question', { text: '' }));
   list.addEventListener('click', (event) => {
     const show = /** @type {HTMLElement} */ (event.target).closest('button');
     const item = show?.closest('li');
@@ -155,7 +136,6 @@ export function mountQuestionsTool(el, { onPrepare }) {
   function update({ state }) {
     const qs = state.board.questions ?? [];
     setText(current, state.board.question ? t('panel.questions.current', { question: state.board.question }) : t('panel.questions.no_current'));
-    setEnabled(clear, Boolean(state.board.question));
     setHidden(empty, qs.length > 0);
     reconcile(
       list,

@@ -1,6 +1,6 @@
 /** Preparation of the workshop: title, axis, goal, context, links, prepared questions, proposals to
- * react to, settings, opening the draft, and copying it as the next workshop's template. Shown open
- * while the board is a draft, collapsible afterwards. */
+ * react to, settings, and copying it as the next workshop's template: the cockpit's preparation tab
+ * (opening the draft is the cockpit bar's, so that it is never in two places). */
 
 import { errorText } from '../announce.js';
 import { saveCredential } from '../api.js';
@@ -42,7 +42,7 @@ function follower(input) {
 }
 
 /**
- * @param {HTMLElement} el a <details>
+ * @param {HTMLElement} el a <section>
  * @param {{code: string, token: string, announcer: Announcer}} options
  */
 export function mountPrepPanel(el, { code, token, announcer }) {
@@ -50,16 +50,11 @@ export function mountPrepPanel(el, { code, token, announcer }) {
   el.dataset.testid = 'prep';
   const headingId = uid('prep-heading');
   const summaryState = h('span', { class: 'prep__summary-state', 'data-testid': 'prep-status' });
-  const summary = h('summary', { class: 'prep__summary' }, h('h2', { id: headingId, class: 'prep__heading', i18n: 'panel.prep.heading' }), summaryState);
-  const body = h('div', { class: 'prep__body', role: 'group', 'aria-labelledby': headingId });
+  const summary = h('div', { class: 'prep__summary' }, h('h2', { id: headingId, class: 'prep__heading', i18n: 'panel.prep.heading' }), summaryState);
+  el.setAttribute('aria-labelledby', headingId);
+  const body = h('div', { class: 'prep__body' });
   el.append(summary, body);
-
-  // --- opening ---------------------------------------------------------------------------------
-  const openBox = h('div', { class: 'prep__open' });
   const openText = h('p', { class: 'prep__open-text', i18n: 'panel.prep.draft_text' });
-  const open = button('panel.prep.open', 'prep-open', 'button--primary');
-  openBox.append(openText, open);
-  open.addEventListener('click', () => isEnabled(open) && emit(el, 'open-workshop', {}));
 
   // --- description -----------------------------------------------------------------------------
   const title = /** @type {HTMLInputElement} */ (h('input', { id: uid('prep-title'), type: 'text', maxlength: MAX_TITLE, autocomplete: 'off', 'data-testid': 'prep-title' }));
@@ -171,14 +166,12 @@ export function mountPrepPanel(el, { code, token, announcer }) {
   copyResult.append(copyLink);
   const copyBox = h('div', { class: 'prep__group prep__copy' }, h('h3', { class: 'prep__subheading', i18n: 'panel.prep.copy_heading' }), h('p', { class: 'field__hint', i18n: 'panel.prep.copy_hint' }), copy, copyResult);
 
-  body.append(openBox, description, links, questions, proposals, settings, copyBox);
+  body.append(openText, description, links, questions, proposals, settings, copyBox);
 
   /** @type {State|null} */
   let state = null;
   /** @type {any} */
   let templates = null;
-  /** @type {string|null} */
-  let lastStatus = null;
   /** @type {{index: number, which: string}|null} where the focus goes after a reorder */
   let pendingFocus = null;
 
@@ -455,16 +448,9 @@ export function mountPrepPanel(el, { code, token, announcer }) {
     templates = ctx.templates;
     const board = state.board;
     const isDraft = board.status === 'draft';
-    const facilitator = isFacilitatorRole(ctx.you.role);
-    // Open while preparing; folded once the workshop opens (the facilitator may unfold it again).
-    if (lastStatus !== board.status) {
-      if (lastStatus === null || lastStatus === 'draft' || isDraft) el.toggleAttribute('open', isDraft);
-      lastStatus = board.status ?? 'open';
-    }
     el.dataset.status = board.status ?? 'open';
     setText(summaryState, t(isDraft ? 'panel.prep.status_draft' : 'panel.prep.status_open'));
-    setHidden(openBox, !isDraft);
-    setEnabled(open, facilitator);
+    setHidden(openText, !isDraft);
 
     // Axis options: the six templates; "no template" only while the board has none (it cannot be unset).
     const axes = templates?.axes ?? [];
@@ -613,11 +599,5 @@ export function mountPrepPanel(el, { code, token, announcer }) {
     }
   }
 
-  return {
-    update,
-    /** Unfold and bring the preparation into view. */
-    reveal() {
-      el.setAttribute('open', '');
-    },
-  };
+  return { update };
 }

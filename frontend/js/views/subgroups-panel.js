@@ -53,7 +53,8 @@ export function mountSubgroupsPanel(el, { announcer }) {
   const dashboard = h('ul', { class: 'subgroups__dashboard', role: 'list', 'data-testid': 'subgroups-dashboard' });
   const dashBox = h('div', { hidden: true }, dashHeading, dashboard);
 
-  el.append(intro, splitState, splitBox, dashBox, assignBox);
+  // Once sub-groups exist, their dashboard (and each one's "present" button) comes before splitting again.
+  el.append(intro, splitState, dashBox, splitBox, assignBox);
 
   /** @type {Context|null} */
   let last = null;
