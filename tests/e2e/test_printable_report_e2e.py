@@ -3,10 +3,14 @@ one inline stylesheet is allowed by its hash) and opened from a blob: URL, as th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
+from playwright.async_api import expect
 
+from tests.e2e.look import screenshot
 from tests.support.server import ServerProcess
 
 
@@ -39,4 +43,28 @@ async def test_the_printable_report_is_styled_under_the_csp_and_from_a_blob(
     await printable.wait_for_load_state()
     opened = await printable.eval_on_selector("h2", "e => getComputedStyle(e).borderBottomStyle")
     assert opened == "solid"
+    await context.close()
+
+
+async def test_the_cockpit_offers_the_pdf_beside_the_other_formats(server: ServerProcess, browser: Any) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        created = (await http.post("/api/boards", json={"title": "Atelier « PDF »", "axis": "reach-out"})).json()
+    code = created["code"]
+    viewport = {"width": 1366, "height": 768}
+    context = await browser.new_context(locale="fr-FR", viewport=viewport, accept_downloads=True)
+    page = await context.new_page()
+    await page.goto(server.url)
+    stored = {"token": created["facilitator_token"], "participant_id": created["participant_id"], "role": "facilitator"}
+    entry = [f"atelier:board:{code}", orjson.dumps(stored).decode()]
+    await page.evaluate("([key, value]) => localStorage.setItem(key, value)", entry)
+    await page.goto(f"{server.url}/b/{code}/facilitate")
+    for name in ("report-pdf", "sheets-pdf"):
+        button = page.get_by_test_id(f"export-{name}")
+        await expect(button).to_have_text("Télécharger (PDF)")
+        async with page.expect_download() as download:
+            await button.click()
+        saved = Path(await (await download.value).path())
+        assert saved.read_bytes()[:5] == b"%PDF-"
+    await page.get_by_test_id("export-report-pdf").scroll_into_view_if_needed()
+    await screenshot(page, "cockpit-exports", "1366x768")
     await context.close()

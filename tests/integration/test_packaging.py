@@ -44,8 +44,10 @@ def test_the_wheel_serves_the_board(tmp_path: Path) -> None:
     python = venv / "bin" / "python"
     own_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                               env=CLEAN_ENV, capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-    # Appended after the venv's own site-packages, so the installed wheel wins over any editable install.
-    (Path(own_site) / "outer-environment.pth").write_text("\n".join(_dependency_paths()) + "\n")
+    # Added after the venv's own site-packages (their own .pth files processed too, as site dirs), so the
+    # installed wheel wins over any editable install of the checkout.
+    lines = [f"import site; site.addsitedir({path!r})" for path in _dependency_paths()]
+    (Path(own_site) / "outer-environment.pth").write_text("\n".join(lines) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
                    env=CLEAN_ENV, check=True, timeout=300)  # fmt: skip
     located = subprocess.run([str(python), "-c", "import atelier; print(atelier.__file__)"], cwd=tmp_path,
