@@ -21,7 +21,7 @@ from .domain import BoardState, Command, Context, DomainError, Event
 from .domain.erasure import REWRITES_THE_PAST, erasure_for, redact
 from .domain.model import Role
 from .store import Conflict, EventStore, StoredEvent, Unavailable
-from .store.erasure import append_redacting, erase_board
+from .store.erasure import append_redacting, delete_stragglers, erase_board
 from .store.repository import Append, hash_token
 from .writer import GroupWriter
 
@@ -39,6 +39,7 @@ BATCH_ATTEMPTS = 3  # a run that lost its seqs to another process is decided aga
 MAX_OBSERVED = 4096  # events kept for a busy board to fold; beyond, conflicts catch it up instead
 CONTENDED_SECONDS = 5.0  # after losing a seq to another process, decide under the board's lease this long
 LEASE_SLOTS = 4  # boards of this process holding a lease (and a database connection) at once
+STRAGGLER_DELAY_SECONDS = 5.0  # after erasing a board, rows written by a command racing it are deleted again
 WRITER_LANES = 2  # group commits in flight at once where the database runs them in parallel (PostgreSQL)
 
 
@@ -188,6 +189,7 @@ class BoardService:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._lease_slots = asyncio.Semaphore(LEASE_SLOTS)
+        self._background: set[asyncio.Task[None]] = set()
         self._idle.set()
 
     def start(self) -> None:
@@ -201,6 +203,8 @@ class BoardService:
             await asyncio.wait_for(self._idle.wait(), timeout)
         if self._in_flight:
             log.warning("closing with %d command(s) still in flight", self._in_flight)
+        for task in list(self._background):
+            task.cancel()
         await self.writer.close()
 
     def _context(self) -> Context:
@@ -703,7 +707,17 @@ class BoardService:
             await self.broker.publish(channel(board_id), ERASED)
         except Exception:
             log.warning("could not announce an erasure; sockets of other processes close at their next command")
+        # A command another process decided just before the erasure may still commit after it: its
+        # rows are deleted again shortly (and by every retention sweep for a day).
+        task = asyncio.create_task(self._delete_stragglers_soon(), name="atelier-erasure-stragglers")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
         return True
+
+    async def _delete_stragglers_soon(self) -> None:
+        await asyncio.sleep(STRAGGLER_DELAY_SECONDS)
+        with contextlib.suppress(Exception):
+            await delete_stragglers(self.store, since_ms=self.clock.now_ms() - 60_000)
 
     def forget(self, board_id: str) -> None:
         """Drop this process's copy of an erased board (the names it holds go with it)."""

@@ -89,6 +89,12 @@ async def test_the_notice_is_linked_from_home_and_join_form_and_the_cockpit_show
     await _fits(page)
     await screenshot(page, "join-form-privacy", "390x844")
     assert await axe_violations(page) == []
+    narrow = await _page(browser, "en", 320, 700)
+    await narrow.goto(f"{noticed.url}/b/{created['code']}")
+    await expect(narrow.get_by_text("A first name or a pseudonym is enough.")).to_be_visible()
+    await _fits(narrow)
+    await screenshot(narrow, "join-form-privacy", "en", "320x700")
+    assert await axe_violations(narrow) == []
     await page.get_by_test_id("join-privacy-link").click()
     await page.wait_for_url(re.compile(r"/privacy$"))
     await expect(page.get_by_test_id("privacy")).to_contain_text("Vos données personnelles")
