@@ -461,9 +461,12 @@ class Room:
                 reload.append(client)
         for client in reload:
             client.close_soon(CLOSE_RELOAD)
+        removed = {i.event.data["id"] for i in run if i.event.name == "participant.removed"} if shut else set()
         for client in shut:
             # Told why, then closed as a policy close: the web app does not reconnect in a loop.
-            client.send(protocol.encode(protocol.error("unauthorized", message("unauthorized", client.lang))))
+            why = "removed" if client.viewer.id in removed else None
+            text = message("unauthorized", client.lang, why)
+            client.send(protocol.encode(protocol.error("unauthorized", text, field=why)))
             client.close_soon(CLOSE_POLICY)
 
     @staticmethod

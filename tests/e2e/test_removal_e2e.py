@@ -53,6 +53,16 @@ async def test_a_facilitator_removes_someone_and_closes_joining(browser, server)
     async with httpx.AsyncClient(base_url=server.url) as http:
         late = await http.post(f"/api/boards/{code}/join", json={"name": "Trop tard"})
     assert late.status_code == 403 and late.json()["error"]["code"] == "joining_closed"
+    # Someone arriving with the code on a phone is told, in words, that the door is closed.
+    phone = await browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    arriving = await phone.new_page()
+    await arriving.goto(f"{server.url}/b/{code}")
+    await arriving.get_by_test_id("join-name").fill("Retardataire")
+    await arriving.get_by_test_id("join-submit").click()
+    await expect(arriving.get_by_text("n'accepte plus de nouveaux participants")).to_be_visible()
+    await screenshot(arriving, "join", "closed", "390x844")
+    assert await axe_violations(arriving) == []
+    await phone.close()
     await screenshot(panel, "cockpit", "participants-closed", "1366x768")
     assert await axe_violations(panel) == []
     assert not awa_socket.closed.is_set()

@@ -98,6 +98,14 @@ async def test_every_free_text_is_valid_unicode_and_cleaned(shared_server: Serve
         created = await http.post("/api/boards", content='{"title": "\ufffe"}'.encode(),
                                   headers={"content-type": "application/json"})
         assert created.status_code == 400 and created.json()["error"]["field"] == "title"
+        # Not free text, but looked up: a token that is not Unicode is refused on its field, not a 500.
+        programme = await http.post(
+            "/api/programmes",
+            content=b'{"title": "P", "boards": [{"code": "ABCDEF", "token": "\\ud800"}, '
+                    b'{"code": "\\udfff", "token": "t"}]}',
+            headers={"content-type": "application/json"},
+        )
+        assert programme.status_code == 400 and programme.json()["error"]["field"] == "token", programme.text
     await fac.close()
 
 

@@ -36,8 +36,8 @@ async def test_a_removed_participant_is_cut_off_on_every_process(
         assert socket.close_code == 1008
         assert socket.seq == removed, "told of their removal before the close"
         [notice] = [m for m in socket.answers.values() if m.get("type") == "error"]
-        assert notice["code"] == "unauthorized"
-        assert notice["message"] == expected_message("en", "unauthorized", notice["field"])
+        assert (notice["code"], notice["field"]) == ("unauthorized", "removed")
+        assert notice["message"] == expected_message("en", "unauthorized", "removed")
 
     # Their token is refused from then on, on both processes, over the socket and over HTTP.
     for server in (a, b):

@@ -8,14 +8,14 @@ import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from ..domain.model import FACILITATORS, BoardState
 from ..exports import EXPORTS, PROGRAMME_EXPORTS
 from ..exports.anonymity import without_hidden_authors
 from ..exports.board_schema import MAX_FILE_BYTES, BoardFileError, read_board_file
 from ..messages import LANGUAGES
-from ..protocol import Strict, clean_valid_text
+from ..protocol import Strict, check_unicode, clean_valid_text
 from ..service import new_id, new_token
 from ..store.programmes import create_programme, programme_for
 from .deps import Services, bearer, board_id_for, caller, services
@@ -115,8 +115,9 @@ async def import_board(request: Request, svc: Services = Depends(services)) -> d
 
 
 class ProgrammeBoard(Strict):
-    code: Annotated[str, Field(min_length=1, max_length=20)]
-    token: Annotated[str, Field(min_length=1, max_length=200)]
+    # Not free text, but looked up (a token is hashed as UTF-8): valid Unicode or refused on its field.
+    code: Annotated[str, Field(min_length=1, max_length=20), AfterValidator(check_unicode)]
+    token: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_unicode)]
 
 
 class ProgrammeCreate(Strict):
