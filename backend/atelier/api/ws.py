@@ -134,26 +134,33 @@ async def socket(websocket: WebSocket, code: str) -> None:
             throttle.failed(address)
         await _refuse(websocket, "unauthorized", hello.lang)
         return
-    participant_id = found[1]
+    credential_id = found[1]
     try:
         # A process alone with its database (no shared broker: nobody else writes) holds the board as
         # committed, so a reconnect storm need not queue a database read per socket on the board's
         # lock. With several processes the copy may lag another's commit (a role just changed
         # there): it is read at the head, as before.
         rt = await svc.boards.runtime(board_id)
-        if not alone or rt.stale or participant_id not in rt.state.participants:
+        if not alone or rt.stale or domain.viewer_for(rt.state, credential_id) is None:
             rt = await svc.boards.current(board_id)
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
         return
-    role = rt.state.role_of(participant_id)
-    projector = hello.view == "projector"
-    if projector and role not in domain.model.FACILITATORS:
+    granted = domain.viewer_for(rt.state, credential_id)
+    if granted is None:
+        await _refuse(websocket, "unauthorized", hello.lang)
+        return
+    # A projector link always watches as the public does; a member asks for the projector view.
+    projector = granted.projector or hello.view == "projector"
+    if projector and not granted.projector and granted.role not in domain.model.FACILITATORS:
         await _refuse(websocket, "forbidden", hello.lang)
         return
+    participant_id, view = granted.id, ("projector" if projector else hello.view)
     lang = hello.lang or rt.state.language
-    viewer = Viewer(participant_id, role, projector=projector)
-    client = Client(websocket, viewer, lang, settings.send_buffer, key=credential_key(hello.token))
+    viewer = Viewer(participant_id, granted.role, projector=projector)
+    client = Client(
+        websocket, viewer, lang, settings.send_buffer, credential=credential_id, key=credential_key(hello.token)
+    )
 
     async def welcome(room: Room) -> tuple[Welcome, int]:
         # Built under the room's lock, so it must not wait on the database when it need not: the
@@ -161,10 +168,14 @@ async def socket(websocket: WebSocket, code: str) -> None:
         # and it is not behind what the room delivered (what is newer reaches this socket from the
         # room, after the welcome). A storm of reloads then costs no database read per socket.
         current = await svc.boards.runtime(board_id)
-        behind = current.seq < room.delivered_seq or participant_id not in current.state.participants
+        behind = current.seq < room.delivered_seq or domain.viewer_for(current.state, credential_id) is None
         if not alone or current.stale or current.observed or behind:
             current = await svc.boards.current(board_id)
-        you = {"id": participant_id, "role": current.state.role_of(participant_id), "view": hello.view}
+        if domain.viewer_for(current.state, credential_id) is None:
+            # Revoked while this socket was being let in: the room would never close it again.
+            raise DomainError("unauthorized")
+        role = None if granted.projector else current.state.role_of(participant_id or "")
+        you = {"id": participant_id, "role": role, "view": view}
         now = svc.boards.clock.now_ms()
         last = hello.last_seq
         if last is not None and 0 <= current.seq - last <= settings.replay_limit:
@@ -187,9 +198,9 @@ async def socket(websocket: WebSocket, code: str) -> None:
 
     try:
         await svc.hub.register(board_id, client, welcome)
-    except Unavailable:
+    except (Unavailable, DomainError) as exc:
         await client.stop()
-        await _refuse(websocket, "unavailable", hello.lang)
+        await _refuse(websocket, "unauthorized" if isinstance(exc, DomainError) else "unavailable", hello.lang)
         return
     budget: RateLimit = client.budget or RateLimit(settings.rate_per_second, settings.rate_burst)
     try:
