@@ -61,7 +61,7 @@ async def handler(ws: ServerConnection) -> None:
     path = ws.request.path if ws.request is not None else "/"
     room = ROOMS.setdefault(path.rsplit("/", 1)[-1], Room())
     try:
-        hello = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+        hello = orjson.loads(await asyncio.wait_for(ws.recv(), 300))  # a storm opens its sockets first
     except (TimeoutError, ConnectionClosed, orjson.JSONDecodeError):
         return
     actor = str(hello.get("token", ""))

@@ -363,8 +363,11 @@ def run_flood(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
 
 def run_storm(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
     """N hellos at once on one board, Atelier then the ceiling (its welcome padded to Atelier's size)."""
-    out: dict[str, Any] = {"params": params, "env": UNLIMITED}
-    out["atelier"] = floods_on("atelier", "storm", params, workdir, UNLIMITED)
+    # The storm's sockets finish their handshakes first, which on a busy machine takes longer than
+    # the hello timeout; they also set up the board with more commands than a person sends.
+    env = {**UNLIMITED, "ATELIER_HELLO_TIMEOUT": "300"}
+    out: dict[str, Any] = {"params": params, "env": env}
+    out["atelier"] = floods_on("atelier", "storm", params, workdir, env)
     if WITH_CEILING:
         pad = out["atelier"].get("welcome_bytes") or 0
         out["ceiling"] = floods_on("ceiling", "storm", {**params, "pad_bytes": pad}, workdir, None)

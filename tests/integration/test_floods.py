@@ -90,6 +90,10 @@ async def test_guessing_codes_costs_failure_tokens_shared_with_the_socket_hello(
         assert int(hit.headers["retry-after"]) >= 50  # 60 an hour: one a minute
         # Another address is not concerned.
         assert (await http.get(f"/api/boards/{code}/qr.svg", headers=forwarded("192.0.2.11"))).status_code == 200
+        # Board creations in a loop stop after a facilitator's worth (20 at once).
+        made = [await http.post("/api/boards", json={"title": "Encore"}, headers=forwarded("192.0.2.20"))
+                for _ in range(21)]
+        assert [r.status_code for r in made] == [201] * 20 + [429]
 
         # Wrong codes in a WebSocket hello count the same way.
         for guess in ("FFFFFF", "GGGGGG", "HHHHHH", "JJJJJJ", "KKKKKK"):
