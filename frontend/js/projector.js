@@ -5,7 +5,7 @@
  * PageDown/PageUp (a presenter's remote) to turn pages. */
 
 import { errorText } from './announce.js';
-import { codeFromPath, credentialKey, loadCredential } from './api.js';
+import { codeFromPath, credentialKey, loadCredential, takeLinkSecret } from './api.js';
 import { h, reconcile, setHidden, setText } from './dom.js';
 import { onLanguageChange, t } from './i18n.js';
 import { byId, initPage } from './page.js';
@@ -64,15 +64,14 @@ const linkKey = (/** @type {string} */ c) => `${credentialKey(c)}:projector`;
  * @returns {string|null}
  */
 function projectorToken(c) {
-  const fragment = new URLSearchParams(location.hash.slice(1)).get('k');
-  if (fragment) {
+  const secret = takeLinkSecret();
+  if (secret) {
     try {
-      globalThis.localStorage?.setItem(linkKey(c), fragment);
+      globalThis.localStorage?.setItem(linkKey(c), secret);
     } catch {
       // private mode: the link still works for this visit
     }
-    history.replaceState(null, '', location.pathname + location.search);
-    return fragment;
+    return secret;
   }
   let kept = null;
   try {

@@ -172,17 +172,16 @@ class Workshop:
         await self._cmd(fac, "phase.set", {"phase": "divergence"})
         await self._cmd(fac, "question.set", {"text": "Comment pourrions-nous aller vers les publics éloignés du numérique ?"})
         await self._cmd(fac, "timer.start", {"seconds": 1500})
-        texts = itertools.cycle((*IDEAS, LONG))
+        texts = (*IDEAS, LONG)
 
         async def write(i: int, person: Participant) -> None:
             for k in range(5):
-                text = next(texts)
+                text = texts[(i * 5 + k) % len(texts)]
                 await self._cmd(person, "note.add", {"text": text if len(text) >= 500 else f"{text} ({i}-{k})"})
+            if i < len(self.people) // 2:
+                await self._cmd(person, "participant.done", {"done": True})
 
-        for i, person in enumerate(self.people):  # one after another: creation order is stable
-            await write(i, person)
-        for person in self.people[: len(self.people) // 2]:
-            await self._cmd(person, "participant.done", {"done": True})
+        await asyncio.gather(*(write(i, p) for i, p in enumerate(self.people)))
 
     async def _wall(self) -> None:
         await self._cmd(self.fac, "notes.reveal")
@@ -194,9 +193,11 @@ class Workshop:
         fac = self.fac
         await self._cmd(fac, "phase.set", {"phase": "convergence"})
         await self.settle()
-        for person in self.people:
+        async def present(person: Participant) -> None:
             for note_id in self._mine(person)[:3]:
                 await self._cmd(person, "note.present", {"id": note_id})
+
+        await asyncio.gather(*(present(p) for p in self.people))
         for person in self.people[:4]:
             await self._cmd(person, "queue.join")
         await self._cmd(fac, "queue.next", {"seconds": 120})
@@ -211,11 +212,16 @@ class Workshop:
         await self.settle()
         ungrouped = [n["id"] for n in self.state["notes"].values() if n["phase"] == "divergence" and not n.get("group")]
         group_id = next(iter(self.state["groups"]))
-        favourites = itertools.cycle([("group_id", group_id), *(("note_id", nid) for nid in ungrouped[:8])])
-        for person in self.people:
-            for _ in range(3):
-                key, target = next(favourites)
+        targets = [("group_id", group_id), *(("note_id", nid) for nid in ungrouped[:8])]
+
+        async def vote(i: int, person: Participant) -> None:
+            # Distinct tallies (12, 8, 7, 4, 3, 2): a ranking with no tie to argue about.
+            picks = (0, 1 if i < 8 else 2, 3 if i < 7 else 4 if i < 10 else 5)
+            for pick in picks:
+                key, target = targets[pick]
                 await self._cmd(person, "vote.add", {key: target})
+
+        await asyncio.gather(*(vote(i, p) for i, p in enumerate(self.people)))
 
     async def _reveal(self) -> None:
         await self._cmd(self.fac, "votes.reveal", {})
@@ -263,9 +269,10 @@ class Workshop:
             "learning": "Le réseau est plus riche que je ne pensais",
             "takeaway": "Un contact à la CAF pour la tournée",
         }
-        for i, person in enumerate(self.people):
-            question = CLOSING[i % len(CLOSING)]
-            await self._cmd(person, "closing.answer", {"question": question, "text": f"{answers[question]} ({NAMES[i % len(NAMES)]})"})
+        await asyncio.gather(*(
+            self._cmd(p, "closing.answer", {"question": CLOSING[i % 4], "text": f"{answers[CLOSING[i % 4]]} ({NAMES[i % len(NAMES)]})"})
+            for i, p in enumerate(self.people)
+        ))  # fmt: skip
 
     async def _next_steps(self) -> None:
         await self._cmd(self.fac, "next_steps.set", {"text": "Prochain atelier le 12 janvier à 14 h : "
