@@ -23,6 +23,7 @@ import { mountMethodPanel } from './views/method-panel.js';
 import { mountNotesPanel } from './views/notes-panel.js';
 import { mountParticipants } from './views/participants.js';
 import { mountPhaseBar } from './views/phase-bar.js';
+import { mountProjectorLink } from './views/projector-link.js';
 import { mountResults } from './views/results.js';
 import { mountRoomInfo } from './views/room-info.js';
 import { mountTimer } from './views/timer.js';
@@ -75,6 +76,7 @@ if (!code) {
 function start(code, token) {
   setHidden(panel, false);
   const room = mountRoomInfo(byId('room-info'), { code });
+  const projectorLink = mountProjectorLink(byId('projector-link-panel'), { code, token, headingLevel: 2 });
   const phaseControl = mountPhaseControl(byId('phase-control'));
   const timerControl = mountTimerControl(byId('timer-control'));
   const questionControl = mountQuestionControl(byId('question-control'));
@@ -96,7 +98,7 @@ function start(code, token) {
   function render(ctx) {
     setText(title, t('facilitate.heading', { title: ctx.state.board.title }));
     document.title = t('pages.facilitate', { title: ctx.state.board.title });
-    for (const view of [phaseControl, timerControl, questionControl, notesControl, voteControl, lockControl, participants, phaseBar, timer, composer, voteStatus, notes, results]) {
+    for (const view of [phaseControl, timerControl, questionControl, notesControl, voteControl, lockControl, participants, phaseBar, timer, composer, voteStatus, notes, results, projectorLink]) {
       view.update(ctx);
     }
     method.update(ctx);

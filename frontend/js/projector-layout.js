@@ -9,8 +9,9 @@ import { spotlight, spotlightSheet } from './method.js';
 
 /**
  * Every region the projector can show. `join` is the room code and QR code at full size; the header
- * always carries them small, so the room can join at any time.
- * @typedef {'join'|'intro'|'agenda'|'question'|'personas'|'progress'|'wall'|'spotlight'|'speaker'|'votes'|'results'|'solutions'|'sheet'|'remarks'|'closing'|'next_steps'} Region
+ * always carries them small, so the room can join at any time. `clock` is the phase's timer in large
+ * type (`timer`: the header shows it small).
+ * @typedef {'join'|'clock'|'intro'|'agenda'|'question'|'personas'|'progress'|'wall'|'spotlight'|'speaker'|'votes'|'results'|'solutions'|'sheet'|'remarks'|'closing'|'next_steps'} Region
  */
 
 /** @typedef {{main: Region[], side: Region[], join: 'large'|'small', timer: boolean}} Layout */
@@ -22,7 +23,7 @@ export const LAYOUT = Object.freeze({
   presentation: { main: ['intro'], side: ['agenda'], join: 'small', timer: true },
   inspiration: { main: ['question', 'wall'], side: ['personas', 'progress'], join: 'small', timer: true },
   // Private writing: how far the room is, never what it writes.
-  writing: { main: ['question', 'progress'], side: [], join: 'small', timer: true },
+  writing: { main: ['question', 'clock'], side: ['progress'], join: 'small', timer: false },
   wall: { main: ['question', 'wall'], side: ['progress'], join: 'small', timer: true },
   spotlight: { main: ['spotlight'], side: ['question'], join: 'small', timer: true },
   speaker: { main: ['speaker'], side: ['question'], join: 'small', timer: false },

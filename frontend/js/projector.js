@@ -147,6 +147,10 @@ function start(c, token) {
   setQrAlt();
   onLanguageChange(setQrAlt);
 
+  const clockEl = h('div', { class: 'projector-clock' });
+  add('clock').append(clockEl);
+  const clock = mountTimer(clockEl);
+
   const introEl = h('div');
   add('intro').append(introEl);
   const introView = mountIntro(introEl, { mode: 'projector' });
@@ -227,7 +231,9 @@ function start(c, token) {
   onTemplates(() => {
     if (lastCtx) render(lastCtx);
   });
-  screen.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
+  // Announced once, from the header's timer (the large clock shows the same time).
+  clockEl.addEventListener('timer-expired', (event) => event.stopPropagation());
+  document.body.addEventListener('timer-expired', () => announcer.announce(t('announce.timer_expired')));
 
   /**
    * Every region's content, as the state says (hidden regions are updated too: cheap, and ready).
@@ -367,6 +373,7 @@ function start(c, token) {
     document.title = t('pages.projector', { title: state.board.title });
     setText(phaseName, t(`phases.${state.board.phase}`));
     timer.update(ctx);
+    clock.update(ctx);
     updateRegions(ctx);
 
     const layout = projectorLayout(state);
@@ -514,11 +521,20 @@ function start(c, token) {
     render,
     tick: () => {
       timer.tick();
+      clock.tick();
       const qt = lastCtx?.state.queue?.timer;
       setText(speakerTime, qt && lastCtx ? formatDuration(remainingMs(qt, lastCtx.offsetMs)) : '');
     },
-    // Never forget a facilitator's credential here: this page only borrows it.
+    // Never forget a facilitator's credential here: this page only borrows it. A revoked link is
+    // forgotten, so that the next visit asks for a new one rather than failing again.
     onFatal: (error) => {
+      if (error.code === 'unauthorized') {
+        try {
+          globalThis.localStorage?.removeItem(linkKey(c));
+        } catch {
+          // nothing kept
+        }
+      }
       const text = errorText(error);
       showNotice(() => text);
     },

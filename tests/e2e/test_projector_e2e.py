@@ -4,8 +4,10 @@ left over from an earlier spotlight, no two note cards on top of each other, axe
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import orjson
 import pytest
 
 from tests.e2e.look import axe_violations, screenshot
@@ -99,7 +101,7 @@ def _key_texts(w: Workshop, stage: str) -> list[str]:
         best = sorted(tallies, key=lambda t: -tallies[t])[:5]
         return [s["notes"][t]["text"] if t in s["notes"] else s["groups"][t]["title"] for t in best]
     if stage in ("subgroups", "sharing"):
-        return [sol["title"] for sol in s["solutions"].values()][:1]
+        return [s["sheets"][sheet]["fields"]["name"]["text"] for sheet in w.sheets]
     if stage == "presenting":
         sheet = s["sheets"][w.sheets[0]]
         return [sheet["fields"][f]["text"] for f in FIELDS] + [r["text"] for r in s["remarks"].values()]
@@ -184,4 +186,50 @@ async def test_the_projector_shows_each_step_whole_at_every_beamer_size(browser:
                 problems += found
         assert not problems, "\n".join(problems)
     finally:
+        await w.close()
+
+
+async def test_the_cockpit_makes_a_projector_link_that_a_fresh_browser_opens_and_revoking_closes(
+    browser: Any, shared_server: Any
+) -> None:
+    from playwright.async_api import expect
+
+    w = await Workshop.start(shared_server.url, shared_server.ws_url)
+    cockpit_context = await browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    room_pc = await browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    try:
+        await w.advance("joining")
+        cockpit = await cockpit_context.new_page()
+        await cockpit.goto(f"{w.url}/b/{w.code}")
+        credential = {"token": w.token, "participant_id": w.fac.you["id"], "role": "facilitator"}
+        await cockpit.evaluate("([k, v]) => localStorage.setItem(k, v)", [f"atelier:board:{w.code}", orjson.dumps(credential).decode()])
+        await cockpit.goto(f"{w.url}/b/{w.code}/facilitate")
+        panel = cockpit.get_by_test_id("projector-link-panel")
+        await panel.get_by_test_id("projector-link-create").click()
+        url_box = panel.get_by_test_id("projector-link-url")
+        await expect(url_box).to_have_value(re.compile(rf"^{re.escape(w.url)}/b/{w.code}/projector#k=[A-Za-z0-9_-]+$"))
+        link = await url_box.input_value()
+        qr = panel.get_by_test_id("projector-link-qr")
+        await expect(qr).to_have_attribute("src", re.compile(r"^data:image/svg\+xml"))
+        assert await qr.evaluate("img => img.complete && img.naturalWidth > 0")
+        await expect(panel.get_by_test_id("projector-link-live")).to_contain_text("1")
+        assert not [v for v in await axe_violations(cockpit) if "projector-link" in v]
+
+        # The room PC has never seen this board: the link alone opens the projector, read only.
+        screen = await room_pc.new_page()
+        await screen.goto(link)
+        await expect(screen.get_by_test_id("room-code")).to_have_text(w.code)
+        assert "#k=" not in screen.url
+        assert await screen.evaluate(f"localStorage.getItem('atelier:board:{w.code}')") is None
+
+        await panel.get_by_test_id("projector-link-revoke").click()
+        await expect(panel.get_by_test_id("projector-link-message")).to_contain_text("révoqués")
+        # Its socket is closed and the page says why, instead of showing a board that no longer moves.
+        await expect(screen.locator("#notice")).to_be_visible(timeout=WAIT_MS)
+        await expect(screen.locator("#screen")).to_be_hidden()
+        await screen.reload()
+        await expect(screen.locator("#notice")).to_be_visible(timeout=WAIT_MS)
+    finally:
+        await cockpit_context.close()
+        await room_pc.close()
         await w.close()

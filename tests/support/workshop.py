@@ -264,13 +264,15 @@ class Workshop:
     async def _closing(self) -> None:
         await self._cmd(self.fac, "phase.set", {"phase": "conclusion"})
         answers = {
-            "feeling": "Motivée par la dynamique du groupe",
-            "difficulty": "Choisir seulement trois solutions",
-            "learning": "Le réseau est plus riche que je ne pensais",
-            "takeaway": "Un contact à la CAF pour la tournée",
-        }
+            "feeling": ("Motivée par la dynamique du groupe", "Rassuré de voir tant de partenaires", "Fatiguée mais contente"),
+            "difficulty": ("Choisir seulement trois solutions", "Parler des coûts sans chiffres", "Le temps trop court"),
+            "learning": ("Le réseau est plus riche que je ne pensais", "Ce que fait la CAF sur le terrain",
+                         "Le rôle des conseillers numériques"),
+            "takeaway": ("Un contact à la CAF pour la tournée", "Une fiche à compléter avec mon service",
+                         "L'envie de tester le bus au printemps"),
+        }  # fmt: skip
         await asyncio.gather(*(
-            self._cmd(p, "closing.answer", {"question": CLOSING[i % 4], "text": f"{answers[CLOSING[i % 4]]} ({NAMES[i % len(NAMES)]})"})
+            self._cmd(p, "closing.answer", {"question": CLOSING[i % 4], "text": answers[CLOSING[i % 4]][i // 4]})
             for i, p in enumerate(self.people)
         ))  # fmt: skip
 

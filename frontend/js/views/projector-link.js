@@ -48,7 +48,7 @@ export function mountProjectorLink(el, options) {
   const { code, token } = options;
   const base = `/api/boards/${encodeURIComponent(code)}/projector-link`;
   el.classList.add('projector-link');
-  el.dataset.testid = 'projector-link';
+  el.dataset.testid = 'projector-link-panel';
   const headingId = uid('projector-link-heading');
   el.setAttribute('aria-labelledby', headingId);
   const heading = h(`h${options.headingLevel ?? 3}`, { id: headingId, class: 'projector-link__heading', i18n: 'projector_link.heading' });
