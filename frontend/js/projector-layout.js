@@ -1,7 +1,9 @@
 /** What the projector shows at each step of the workshop: one table, read by the projector page.
  * A step is a phase or one of its moments (joining, a speaker, a vote running, the reveal, a group
  * presenting, the closing round, the next steps). Each step names its regions in priority order:
- * `main` fills most of the screen, `side` share a narrower column, lower priority further down. */
+ * `main` fills most of the screen, `side` share a narrower column, lower priority further down.
+ * Where the wall shows, its sections are headed by the question their notes answer, so the page
+ * leaves out the `question` region once the wall holds notes of the phase. */
 
 import { spotlight, spotlightSheet } from './method.js';
 
@@ -24,10 +26,10 @@ export const LAYOUT = Object.freeze({
   inspiration: { main: ['question', 'wall'], side: ['personas', 'progress'], join: 'small', timer: true },
   // Private writing: how far the room is, never what it writes.
   writing: { main: ['question', 'clock'], side: ['progress'], join: 'small', timer: false },
-  wall: { main: ['question', 'wall'], side: ['progress'], join: 'small', timer: true },
+  wall: { main: ['question', 'progress', 'wall'], side: [], join: 'small', timer: true },
   spotlight: { main: ['spotlight'], side: ['question'], join: 'small', timer: true },
   speaker: { main: ['speaker'], side: ['question'], join: 'small', timer: false },
-  voting: { main: ['votes', 'wall'], side: ['question'], join: 'small', timer: true },
+  voting: { main: ['votes', 'wall'], side: [], join: 'small', timer: true },
   reveal: { main: ['results'], side: [], join: 'small', timer: false },
   subgroups: { main: ['solutions'], side: ['results'], join: 'small', timer: true },
   sharing: { main: ['solutions'], side: ['question'], join: 'small', timer: true },

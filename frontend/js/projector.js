@@ -338,10 +338,13 @@ function start(c, token) {
    * Whether a region has something to say now (a view that hides itself, an empty list).
    * @param {Region} name
    * @param {Context} ctx
+   * @param {import('./projector-layout.js').Layout} layout
    */
-  function hasContent(name, ctx) {
+  function hasContent(name, ctx, layout) {
     const { state } = ctx;
     switch (name) {
+      case 'question':
+        return !(layout.main.includes('wall') && notesInOrder(state).some((n) => n.phase === state.board.phase));
       case 'intro':
         return !introEl.hidden;
       case 'agenda':
@@ -383,7 +386,7 @@ function start(c, token) {
     // The phase's timer when the step uses it, or whenever it runs.
     setHidden(byId('timer'), !layout.timer && state.timer.status !== 'running');
     const place = (/** @type {HTMLElement} */ col, /** @type {Region[]} */ names) => {
-      const shown = names.filter((n) => hasContent(n, ctx));
+      const shown = names.filter((n) => hasContent(n, ctx, layout));
       const sections = shown.map((n) => R[n].section);
       // Move only what changed: moving a node resets its scroll and re-runs its layout.
       if (sections.length !== col.children.length || sections.some((s, i) => col.children[i] !== s)) {

@@ -27,6 +27,9 @@ MEASURE = """
   for (const el of document.querySelectorAll('body *')) {
     if (!shown(el) || el.clientWidth <= 1 || el.clientHeight <= 1) continue;  // visually-hidden helpers
     const style = getComputedStyle(el);
+    // A note card has a known footprint, its text clamped with an ellipsis and shown whole in the
+    // spotlight (DESIGN.md, "Cards have a footprint"): that is a layout, not a cut.
+    if (el.closest('[data-note-id]') && style.webkitLineClamp && style.webkitLineClamp !== 'none') continue;
     const boxes = [style.overflowX, style.overflowY];
     if (!boxes.some((o) => o === 'hidden' || o === 'auto' || o === 'scroll' || o === 'clip')) continue;
     if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) {
@@ -64,7 +67,7 @@ MEASURE = """
 
 # The texts among `texts` that are shown whole inside the viewport now (their smallest element).
 ON_SCREEN = """
-(texts) => {
+([texts, outside]) => {
   const shown = (el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
   const inside = (el) => {
     const r = el.getBoundingClientRect();
@@ -73,6 +76,7 @@ ON_SCREEN = """
   const found = [];
   for (const text of texts) {
     const holders = [...document.querySelectorAll('main *, header *')].filter((el) => el.textContent.includes(text)
+      && !(outside && el.closest(outside))
       && ![...el.children].some((c) => c.textContent.includes(text)));
     if (holders.some((el) => shown(el) && inside(el))) found.push(text);
   }
@@ -154,11 +158,13 @@ async def _look(browser: Any, w: Workshop, link: str, stage: str, size: tuple[in
         wanted = _key_texts(w, stage)
         seen: set[str] = set()
         for _ in range(m["pages"]):  # pages that turn: a presenter's remote sends PageDown
-            seen |= set(await page.evaluate(ON_SCREEN, wanted))
+            seen |= set(await page.evaluate(ON_SCREEN, [wanted, None]))
             await page.keyboard.press("PageDown")
             await page.wait_for_timeout(150)
         problems += [f"{where}: not on screen: {t[:60]!r}" for t in wanted if t not in seen]
-        stale = await page.evaluate(ON_SCREEN, _stale_texts(w, stage))
+        # The wall's section headings name the question its notes answered: that is what the notes are
+        # about, not the phase's question.
+        stale = await page.evaluate(ON_SCREEN, [_stale_texts(w, stage), ".region--wall"])
         problems += [f"{where}: left over from earlier: {t[:60]!r}" for t in stale]
         if stage == "writing":
             html = await page.content()
