@@ -430,11 +430,12 @@ function start(c, token) {
   }
 
   function fitAll() {
-    for (const col of [colMain, colSide]) {
-      for (const section of /** @type {HTMLElement[]} */ ([...col.children])) {
-        if (section.dataset.region === 'wall') continue; // the wall scales itself to its box
-        fitRegion(section);
-      }
+    const sections = /** @type {HTMLElement[]} */ ([...colMain.children, ...colSide.children]).filter((s) => s.dataset.region !== 'wall'); // the wall scales itself to its box
+    // Regions of one column share its height: fitting one moves the others' boxes, so go again
+    // (twice more at most) while one of them still overflows.
+    for (let pass = 0; pass < 3; pass += 1) {
+      for (const section of sections) fitRegion(section);
+      if (!sections.some((s) => overflowsAny(s))) return;
     }
   }
 
