@@ -16,6 +16,7 @@ from tests.support.workshop import FIELDS, STAGES, Workshop
 pytestmark = pytest.mark.asyncio
 
 SIZES = ((1920, 1080), (1280, 720), (1024, 768))
+AXE_SIZE = (1280, 720)
 WAIT_MS = 15_000
 
 # Everything the layout assertions measure, in one pass over the page.
@@ -33,7 +34,8 @@ MEASURE = """
     const boxes = [style.overflowX, style.overflowY];
     if (!boxes.some((o) => o === 'hidden' || o === 'auto' || o === 'scroll' || o === 'clip')) continue;
     if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) {
-      clipped.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}`);
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      clipped.push(`${name} ${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}`);
     }
   }
   const small = [];
@@ -52,14 +54,16 @@ MEASURE = """
   for (let i = 0; i < cards.length; i += 1) {
     for (let j = i + 1; j < cards.length; j += 1) {
       const a = cards[i], b = cards[j];
-      if (a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1) overlaps.push(`${a.id}/${b.id}`);
+      const apart = a.x >= b.x + b.w - 1 || b.x >= a.x + a.w - 1 || a.y >= b.y + b.h - 1 || b.y >= a.y + a.h - 1;
+      if (!apart) overlaps.push(`${a.id}/${b.id}`);
     }
   }
   return {
     scrolls: doc.scrollHeight > innerHeight + 1 || doc.scrollWidth > innerWidth + 1,
     page: `${doc.scrollWidth}x${doc.scrollHeight}`,
     clipped, small, cards: cards.length, overlaps,
-    pages: Math.max(1, ...[...document.querySelectorAll('[data-pages]')].filter(shown).map((el) => Number(el.dataset.pages))),
+    pages: Math.max(1, ...[...document.querySelectorAll('[data-pages]')].filter(shown)
+      .map((el) => Number(el.dataset.pages))),
     step: document.body.dataset.step,
   };
 }
@@ -71,7 +75,8 @@ ON_SCREEN = """
   const shown = (el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
   const inside = (el) => {
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && r.top >= -1 && r.left >= -1 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1;
+    return r.width > 0 && r.height > 0 && r.top >= -1 && r.left >= -1
+      && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1;
   };
   const found = [];
   for (const text of texts) {
@@ -168,11 +173,14 @@ async def _look(browser: Any, w: Workshop, link: str, stage: str, size: tuple[in
         problems += [f"{where}: left over from earlier: {t[:60]!r}" for t in stale]
         if stage == "writing":
             html = await page.content()
-            leaked = [n["text"] for n in w.state["notes"].values() if n["phase"] == "divergence" and n["text"][:30] in html]
+            leaked = [
+                n["text"] for n in w.state["notes"].values() if n["phase"] == "divergence" and n["text"][:30] in html
+            ]
             if leaked:
                 problems.append(f"{where}: private notes on the projector: {leaked[:2]}")
         await screenshot(page, "projector", f"{STAGES.index(stage):02d}", stage, f"{width}x{height}")
-        problems += [f"{where}: axe {v}" for v in await axe_violations(page)]
+        if size == AXE_SIZE:  # once per step: axe takes seconds a run on these machines
+            problems += [f"{where}: axe {v}" for v in await axe_violations(page)]
     finally:
         await context.close()
     return problems
@@ -208,7 +216,9 @@ async def test_the_cockpit_makes_a_projector_link_that_a_fresh_browser_opens_and
         cockpit = await cockpit_context.new_page()
         await cockpit.goto(f"{w.url}/b/{w.code}")
         credential = {"token": w.token, "participant_id": w.fac.you["id"], "role": "facilitator"}
-        await cockpit.evaluate("([k, v]) => localStorage.setItem(k, v)", [f"atelier:board:{w.code}", orjson.dumps(credential).decode()])
+        await cockpit.evaluate(
+            "([k, v]) => localStorage.setItem(k, v)", [f"atelier:board:{w.code}", orjson.dumps(credential).decode()]
+        )
         await cockpit.goto(f"{w.url}/b/{w.code}/facilitate")
         panel = cockpit.get_by_test_id("projector-link-panel")
         await panel.get_by_test_id("projector-link-create").click()

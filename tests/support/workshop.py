@@ -163,14 +163,16 @@ class Workshop:
         await self._cmd(fac, "question.set", {"text": "Qu'observez-vous sur le terrain ?"})
         await self._cmd(fac, "personas.deal")
         await asyncio.gather(*(
-            self._cmd(p, "note.add", {"text": f"Constat de {NAMES[i % len(NAMES)]} : {IDEAS[i % len(IDEAS)].lower()} manque"})
+            self._cmd(p, "note.add", {"text": f"Constat : {IDEAS[i % len(IDEAS)].lower()}, cela manque ({i})"})
             for i, p in enumerate(self.people)
         ))  # fmt: skip
 
     async def _writing(self) -> None:
         fac = self.fac
         await self._cmd(fac, "phase.set", {"phase": "divergence"})
-        await self._cmd(fac, "question.set", {"text": "Comment pourrions-nous aller vers les publics éloignés du numérique ?"})
+        await self._cmd(
+            fac, "question.set", {"text": "Comment pourrions-nous aller vers les publics éloignés du numérique ?"}
+        )
         await self._cmd(fac, "timer.start", {"seconds": 1500})
         texts = (*IDEAS, LONG)
 
@@ -187,12 +189,17 @@ class Workshop:
         await self._cmd(self.fac, "notes.reveal")
 
     def _mine(self, person: Participant) -> list[str]:
-        return [n["id"] for n in self.state["notes"].values() if n["author"] == person.you["id"] and n["phase"] == "divergence"]
+        return [
+            n["id"]
+            for n in self.state["notes"].values()
+            if n["author"] == person.you["id"] and n["phase"] == "divergence"
+        ]
 
     async def _speaker(self) -> None:
         fac = self.fac
         await self._cmd(fac, "phase.set", {"phase": "convergence"})
         await self.settle()
+
         async def present(person: Participant) -> None:
             for note_id in self._mine(person)[:3]:
                 await self._cmd(person, "note.present", {"id": note_id})
@@ -207,8 +214,8 @@ class Workshop:
         while self.state["queue"]["speaker"] is not None:  # everyone has spoken: the floor is free
             await self._cmd(fac, "queue.next")
         notes = [n for n in self.state["notes"].values() if n["phase"] == "divergence"]
-        await self._cmd(fac, "group.create", {"title": "Aller au-devant des habitants",
-                                              "note_ids": [n["id"] for n in notes if "bus" in n["text"] or "marché" in n["text"]][:6]})  # fmt: skip
+        outreach = [n["id"] for n in notes if "bus" in n["text"] or "marché" in n["text"]][:6]
+        await self._cmd(fac, "group.create", {"title": "Aller au-devant des habitants", "note_ids": outreach})
         await self.settle()
         ungrouped = [n["id"] for n in self.state["notes"].values() if n["phase"] == "divergence" and not n.get("group")]
         group_id = next(iter(self.state["groups"]))
@@ -245,8 +252,9 @@ class Workshop:
             for field in FIELDS:
                 writer = by_id[next(members)]
                 base = writer.state["sheets"][sheet_id]["fields"][field]["version"]
-                await self._cmd(writer, "sheet.edit", {"sheet_id": sheet_id, "field": field,
-                                                       "text": FIELD_TEXTS[field].format(n=n), "base_version": base})  # fmt: skip
+                text = FIELD_TEXTS[field].format(n=n)
+                args = {"sheet_id": sheet_id, "field": field, "text": text, "base_version": base}
+                await self._cmd(writer, "sheet.edit", args)
 
     async def _sharing(self) -> None:
         await self._cmd(self.fac, "phase.set", {"phase": "sharing"})
@@ -264,8 +272,10 @@ class Workshop:
     async def _closing(self) -> None:
         await self._cmd(self.fac, "phase.set", {"phase": "conclusion"})
         answers = {
-            "feeling": ("Motivée par la dynamique du groupe", "Rassuré de voir tant de partenaires", "Fatiguée mais contente"),
-            "difficulty": ("Choisir seulement trois solutions", "Parler des coûts sans chiffres", "Le temps trop court"),
+            "feeling": ("Motivée par la dynamique du groupe", "Rassuré de voir tant de partenaires",
+                        "Fatiguée mais contente"),
+            "difficulty": ("Choisir seulement trois solutions", "Parler des coûts sans chiffres",
+                           "Le temps trop court"),
             "learning": ("Le réseau est plus riche que je ne pensais", "Ce que fait la CAF sur le terrain",
                          "Le rôle des conseillers numériques"),
             "takeaway": ("Un contact à la CAF pour la tournée", "Une fiche à compléter avec mon service",
@@ -277,6 +287,8 @@ class Workshop:
         ))  # fmt: skip
 
     async def _next_steps(self) -> None:
-        await self._cmd(self.fac, "next_steps.set", {"text": "Prochain atelier le 12 janvier à 14 h : "
-                                                             "« Former les acteurs de la médiation ».\n\n"
-                                                             "Les fiches complétées seront envoyées d'ici vendredi."})  # fmt: skip
+        text = (
+            "Prochain atelier le 12 janvier à 14 h : « Former les acteurs de la médiation ».\n\n"
+            "Les fiches complétées seront envoyées d'ici vendredi."
+        )
+        await self._cmd(self.fac, "next_steps.set", {"text": text})
