@@ -450,6 +450,8 @@ function start(c, token) {
     for (const li of items) li.classList.remove('is-off-page');
     const pager = /** @type {HTMLElement} */ (section.querySelector('.region__pager'));
     setHidden(pager, true);
+    delete section.dataset.pages;
+    delete section.dataset.page;
     const setScale = (/** @type {number} */ s) => section.style.setProperty('--fit', String(s));
     setScale(1);
     if (!overflowsAny(section)) return;
@@ -467,6 +469,7 @@ function start(c, token) {
       return;
     }
     // At the floor and still too long: pages of list items, in order, each as full as fits.
+    if (items.length === 0) return;
     setHidden(pager, false);
     /** @type {HTMLElement[][]} */
     const pages = [];

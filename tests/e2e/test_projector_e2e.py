@@ -58,7 +58,11 @@ MEASURE = """
       if (!apart) overlaps.push(`${a.id}/${b.id}`);
     }
   }
+  // A page indicator only where there are pages to turn.
+  const pagers = [...document.querySelectorAll('[data-testid="pager"]')].filter(shown)
+    .filter((el) => !(Number(el.closest('[data-pages]')?.dataset.pages) >= 2)).map((el) => el.textContent);
   return {
+    pagers,
     scrolls: doc.scrollHeight > innerHeight + 1 || doc.scrollWidth > innerWidth + 1,
     page: `${doc.scrollWidth}x${doc.scrollHeight}`,
     clipped, small, cards: cards.length, overlaps,
@@ -155,6 +159,7 @@ async def _look(browser: Any, w: Workshop, link: str, stage: str, size: tuple[in
         if m["scrolls"]:
             problems.append(f"{where}: the page scrolls ({m['page']})")
         problems += [f"{where}: clipped {c}" for c in m["clipped"]]
+        problems += [f"{where}: a page indicator with no pages: {p}" for p in m["pagers"]]
         if width == 1920:
             problems += [f"{where}: text under 14 px: {s}" for s in m["small"][:5]]
         problems += [f"{where}: cards overlap {o}" for o in m["overlaps"][:5]]
