@@ -13,7 +13,7 @@ import { spotlight, spotlightSheet } from './method.js';
  * Every region the projector can show. `join` is the room code and QR code at full size; the header
  * always carries them small, so the room can join at any time. `clock` is the phase's timer in large
  * type (`timer`: the header shows it small).
- * @typedef {'join'|'clock'|'intro'|'agenda'|'question'|'personas'|'progress'|'wall'|'spotlight'|'speaker'|'votes'|'results'|'solutions'|'sheet'|'remarks'|'closing'|'next_steps'} Region
+ * @typedef {'join'|'clock'|'organisations'|'intro'|'agenda'|'question'|'personas'|'progress'|'wall'|'spotlight'|'speaker'|'votes'|'results'|'solutions'|'sheet'|'remarks'|'closing'|'next_steps'} Region
  */
 
 /** @typedef {{main: Region[], side: Region[], join: 'large'|'small', timer: boolean}} Layout */
@@ -21,7 +21,7 @@ import { spotlight, spotlightSheet } from './method.js';
 /** @type {Readonly<Record<string, Layout>>} */
 export const LAYOUT = Object.freeze({
   // Introduction: people are still arriving; the code and QR come first.
-  joining: { main: ['join'], side: ['intro'], join: 'large', timer: false },
+  joining: { main: ['join'], side: ['intro', 'organisations'], join: 'large', timer: false },
   presentation: { main: ['intro'], side: ['agenda'], join: 'small', timer: true },
   inspiration: { main: ['question', 'wall'], side: ['personas', 'progress'], join: 'small', timer: true },
   // Private writing: how far the room is, never what it writes.
@@ -34,7 +34,7 @@ export const LAYOUT = Object.freeze({
   subgroups: { main: ['solutions'], side: ['results'], join: 'small', timer: true },
   sharing: { main: ['solutions'], side: ['question'], join: 'small', timer: true },
   presenting: { main: ['sheet'], side: ['remarks'], join: 'small', timer: true },
-  closing: { main: ['closing'], side: [], join: 'small', timer: true },
+  closing: { main: ['closing'], side: ['organisations'], join: 'small', timer: true },
   next_steps: { main: ['next_steps', 'closing'], side: [], join: 'small', timer: false },
 });
 

@@ -19,7 +19,7 @@ function state(phase, board = {}, extra = {}) {
 const note = (id, phase) => ({ id, text: id, color: 'yellow', x: 0, y: 0, author: null, for: null, phase, created_ms: 1 });
 
 test('every step of the table names known regions, the join code somewhere, and one main region at least', () => {
-  const regions = new Set(['join', 'clock', 'intro', 'agenda', 'question', 'personas', 'progress', 'wall', 'spotlight', 'speaker', 'votes', 'results', 'solutions', 'sheet', 'remarks', 'closing', 'next_steps']);
+  const regions = new Set(['join', 'clock', 'organisations', 'intro', 'agenda', 'question', 'personas', 'progress', 'wall', 'spotlight', 'speaker', 'votes', 'results', 'solutions', 'sheet', 'remarks', 'closing', 'next_steps']);
   for (const [step, layout] of Object.entries(LAYOUT)) {
     assert.ok(layout.main.length > 0, step);
     for (const r of [...layout.main, ...layout.side]) assert.ok(regions.has(r), `${step}: ${r}`);

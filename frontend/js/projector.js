@@ -18,6 +18,7 @@ import { mountClosing, mountNextSteps } from './views/closing.js';
 import { mountConnectionStatus } from './views/connection-status.js';
 import { mountIntro } from './views/intro.js';
 import { mountNotesCanvas } from './views/notes-canvas.js';
+import { mountOrganisations } from './views/organisations.js';
 import { mountResults } from './views/results.js';
 import { mountSheetView } from './views/sharing.js';
 import { mountSpotlight } from './views/spotlight.js';
@@ -151,6 +152,10 @@ function start(c, token) {
   add('clock').append(clockEl);
   const clock = mountTimer(clockEl);
 
+  const orgEl = h('div');
+  add('organisations').append(orgEl);
+  const organisations = mountOrganisations(orgEl);
+
   const introEl = h('div');
   add('intro').append(introEl);
   const introView = mountIntro(introEl, { mode: 'projector' });
@@ -246,6 +251,7 @@ function start(c, token) {
     setText(people, t('projector_view.people', { count: participants.length }));
 
     introView.update(ctx);
+    organisations.update(ctx);
 
     reconcile(
       agendaList,
@@ -347,6 +353,8 @@ function start(c, token) {
         return !(layout.main.includes('wall') && notesInOrder(state).some((n) => n.phase === state.board.phase));
       case 'intro':
         return !introEl.hidden;
+      case 'organisations':
+        return !orgEl.hidden;
       case 'agenda':
         return state.board.phases.some((p) => !p.skipped);
       case 'personas':
