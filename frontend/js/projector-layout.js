@@ -21,8 +21,8 @@ import { spotlight, spotlightSheet } from './method.js';
 /** @type {Readonly<Record<string, Layout>>} */
 export const LAYOUT = Object.freeze({
   // Introduction: people are still arriving; the code and QR come first.
-  joining: { main: ['join'], side: ['intro', 'organisations'], join: 'large', timer: false },
-  presentation: { main: ['intro'], side: ['agenda'], join: 'small', timer: true },
+  joining: { main: ['join'], side: ['intro'], join: 'large', timer: false },
+  presentation: { main: ['intro'], side: ['agenda', 'organisations'], join: 'small', timer: true },
   inspiration: { main: ['question', 'wall'], side: ['personas', 'progress'], join: 'small', timer: true },
   // Private writing: how far the room is, never what it writes.
   writing: { main: ['question', 'clock'], side: ['progress'], join: 'small', timer: false },

@@ -497,6 +497,12 @@ function start(c, token) {
       pages.push(rest.slice(0, count));
       rest = rest.slice(count);
     }
+    if (pages.length < 2) {
+      // One item alone does not fit: no pages to turn (the layout must give this region more room).
+      for (const li of items) li.classList.remove('is-off-page');
+      setHidden(pager, true);
+      return;
+    }
     const page = Math.min(pageOf[name] ?? 0, pages.length - 1);
     pageOf[name] = page;
     for (const li of items) li.classList.add('is-off-page');

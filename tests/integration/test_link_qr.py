@@ -26,7 +26,7 @@ async def test_a_facilitator_gets_the_qr_of_a_link_of_this_board_and_no_one_else
             assert refused.status_code in (401, 403), refused.text
         # Only a link of this board's pages: not another board's, not any text.
         for bad in (path.replace(code, other["code"]), "https://example.org/", f"/b/{code}/projector?k=abc"):
-            refused = await http.post(f"/api/boards/{code}/link-qr.svg", json={"path": bad},
-                                      headers={"Authorization": f"Bearer {token}", "Accept-Language": "fr"})  # fmt: skip
+            headers = {"Authorization": f"Bearer {token}", "Accept-Language": "fr"}
+            refused = await http.post(f"/api/boards/{code}/link-qr.svg", json={"path": bad}, headers=headers)
             assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request", bad
             assert refused.json()["error"]["message"]
