@@ -428,7 +428,8 @@ function start(c, token) {
 
   /** @param {HTMLElement} section */
   function overflowsAny(section) {
-    if (overflows(section)) return true;
+    // The body too: its content may run under the page indicator while the section still holds both.
+    if (overflows(section) || overflows(/** @type {HTMLElement} */ (section.querySelector('.region__body')))) return true;
     // A region's own parts (a sheet's fields grid, a list) must not be cut either.
     for (const el of section.querySelectorAll('.region__body, dd, li, p, h2, h3')) {
       const node = /** @type {HTMLElement} */ (el);

@@ -58,6 +58,10 @@ MEASURE = """
       if (!apart) overlaps.push(`${a.id}/${b.id}`);
     }
   }
+  // A region's content never runs past its own box (under its page indicator, say).
+  for (const body of document.querySelectorAll('.region__body')) {
+    if (shown(body) && body.scrollHeight > body.clientHeight + 1) clipped.push(`${body.parentElement.dataset.region} runs over`);
+  }
   // A page indicator only where there are pages to turn.
   const pagers = [...document.querySelectorAll('[data-testid="pager"]')].filter(shown)
     .filter((el) => !(Number(el.closest('[data-pages]')?.dataset.pages) >= 2)).map((el) => el.textContent);
