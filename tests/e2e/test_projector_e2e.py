@@ -60,7 +60,9 @@ MEASURE = """
   }
   // A region's content never runs past its own box (under its page indicator, say).
   for (const body of document.querySelectorAll('.region__body')) {
-    if (shown(body) && body.scrollHeight > body.clientHeight + 1) clipped.push(`${body.parentElement.dataset.region} runs over`);
+    if (shown(body) && body.scrollHeight > body.clientHeight + 1) {
+      clipped.push(`${body.parentElement.dataset.region} runs over its box`);
+    }
   }
   // A page indicator only where there are pages to turn.
   const pagers = [...document.querySelectorAll('[data-testid="pager"]')].filter(shown)
