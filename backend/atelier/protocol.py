@@ -145,6 +145,8 @@ class VotesReveal(Strict):
 
 class PhaseSet(Strict):
     phase: Phase
+    # The question belongs to the phase it was asked in: cleared on a phase change unless kept.
+    keep_question: Annotated[bool, Field(strict=True)] | None = None
 
 
 class QuestionSet(Strict):

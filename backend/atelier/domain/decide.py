@@ -306,11 +306,21 @@ def _votes_reveal(state: BoardState, actor_id: str, args: dict, ctx: Context) ->
 
 @command("phase.set", facilitators_only=True)
 def _phase_set(state: BoardState, actor_id: str, args: dict, ctx: Context) -> list[Event]:
+    """A spotlight ends with its phase; the question too, unless the facilitator keeps it
+    (`keep_question`, e.g. one question asked for divergence and convergence)."""
     phase = Phase(args["phase"]).value
     if len(state.phase_log) >= MAX_PHASE_LOG:
         raise DomainError("too_many", "phase_log", limit=MAX_PHASE_LOG)
     fresh = timers.stopped(state.phase_minutes(phase) * 60)
-    return [Event("phase.changed", {"phase": phase, "timer": fresh.public(), "at_ms": ctx.now_ms})]
+    events = [Event("phase.changed", {"phase": phase, "timer": fresh.public(), "at_ms": ctx.now_ms})]
+    if phase == state.phase:
+        # Setting the phase it is in again restarts its timer; what the phase shows stays.
+        return events
+    if state.spotlight is not None:
+        events.append(Event("spotlight.changed", {"spotlight": None}))
+    if state.question and not args.get("keep_question"):
+        events.append(Event("question.changed", {"text": ""}))
+    return events
 
 
 @command("question.set", facilitators_only=True)
