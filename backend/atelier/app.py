@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from .api import boards, exports, health, templates, ws
+from .api import boards, exports, health, links, templates, ws
 from .api.deps import Services
 from .api.errors import HANDLERS
 from .api.pages import frontend_dir, pages_router
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
 
     app.include_router(health.router)
     app.include_router(boards.router)
+    app.include_router(links.router)
     app.include_router(exports.router)
     app.include_router(templates.router)
     app.include_router(ws.router)

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 
 from . import protocol
 from .broker import RESYNC, Broker
-from .domain import Viewer, event_for_others, sees_in_full, sees_restricted
+from .domain import Viewer, closes, event_for_others, sees_in_full, sees_restricted
+from .messages import message
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
 from .wire import Batch, Outgoing, direct_socket
@@ -60,9 +61,13 @@ class Client:
     reader are bounded: a client that stops reading is closed with 1013 (and resumes later) instead of
     stalling everyone else's delivery or growing without limit."""
 
-    def __init__(self, conn: Connection, viewer: Viewer, lang: str, buffer_limit: int) -> None:
+    def __init__(
+        self, conn: Connection, viewer: Viewer, lang: str, buffer_limit: int, credential: str | None = None
+    ) -> None:
         self.conn = conn
         self.viewer = viewer
+        # The stored credential's id (a participant's, or an access link's): what a revocation names.
+        self.credential = credential if credential is not None else viewer.id
         self.lang = lang
         self.sent_seq = 0
         self._limit = buffer_limit
@@ -309,8 +314,11 @@ class Room:
         subjects: set[str] = set().union(*(e.subjects for e in restricted)) if restricted else set()
         # A participant whose role changed reloads (4001) once it has been sent that change.
         reloads = {i.event.data.get("id"): i.seq for i in run if i.event.name == "participant.role_changed"}
+        # Access that ends (a revoked link, …) closes its sockets once they have had the event.
+        ended = {cred: i.seq for i in run for cred in closes(i.event)}
         full: dict[int, Outgoing] = {}
         reload: list[Client] = []
+        shut: list[Client] = []
         for client in self.clients:
             had = client.sent_seq
             if had >= last:
@@ -321,10 +329,16 @@ class Room:
             else:
                 client.send_many(self._own_frames(run, common, client, full))
             client.sent_seq = last
-            if reloads and had < reloads.get(viewer.id, 0):
+            if ended and had < max(ended.get(client.credential, 0), ended.get(viewer.id or "", 0)):
+                shut.append(client)
+            elif reloads and had < reloads.get(viewer.id, 0):
                 reload.append(client)
         for client in reload:
             client.close_soon(CLOSE_RELOAD)
+        for client in shut:
+            # Told why, then closed as a policy close: the web app does not reconnect in a loop.
+            client.send(protocol.encode(protocol.error("unauthorized", message("unauthorized", client.lang))))
+            client.close_soon(CLOSE_POLICY)
 
     @staticmethod
     def _own_frames(

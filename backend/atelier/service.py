@@ -288,6 +288,22 @@ class BoardService:
         )
         return participant_id, token
 
+    async def create_link(self, *, board_id: str, actor_id: str, kind: str) -> tuple[str, str]:
+        """A new access link of `kind` made by `actor_id`: (link id, secret). The secret is stored
+        hashed, in the same commit as the event that makes the link live."""
+        link_id = new_id("l")
+        secret = new_token()
+        await self.execute(
+            board_id,
+            actor_id,
+            Command("link.create", {"id": link_id, "kind": kind}),
+            credential=(hash_token(secret), link_id),
+        )
+        return link_id, secret
+
+    async def revoke_links(self, *, board_id: str, actor_id: str, kind: str) -> None:
+        await self.execute(board_id, actor_id, Command("links.revoke", {"kind": kind}))
+
     # --- state ---------------------------------------------------------------------------------
 
     async def runtime(self, board_id: str) -> Runtime:

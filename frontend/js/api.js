@@ -160,3 +160,18 @@ export function clearCredential(code) {
     // nothing stored
   }
 }
+
+/**
+ * The secret an access link carries in its fragment (`#k=<secret>`, docs/protocol.md "Access links"),
+ * taken out of the address bar and the history at once so it is not shown, bookmarked or shared by
+ * accident; the page then keeps it as its credential. Null when the address has none.
+ * @param {{hash: string, pathname: string, search: string}} [loc]
+ * @param {{replaceState: (data: unknown, unused: string, url: string) => void}} [hist]
+ * @returns {string|null}
+ */
+export function takeLinkSecret(loc = globalThis.location, hist = globalThis.history) {
+  const match = /^#k=([A-Za-z0-9_-]{22,100})$/.exec(loc?.hash ?? '');
+  if (!match) return null;
+  hist?.replaceState(null, '', `${loc.pathname}${loc.search}`);
+  return match[1];
+}

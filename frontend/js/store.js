@@ -180,6 +180,13 @@ export function applyEvent(state, you, msg) {
       if (!participant) return state;
       return { ...state, participants: { ...state.participants, [data.id]: { ...participant, role: data.role } } };
     }
+    case 'link.created':
+      return put(state, 'access_links', data.id, { kind: data.kind, by: data.by, at_ms: data.at_ms });
+    case 'links.revoked': {
+      const links = { ...(state.access_links ?? {}) };
+      for (const id of data.ids) delete links[id];
+      return { ...state, access_links: links };
+    }
     case 'note.added':
       return { ...state, notes: { ...state.notes, [data.note.id]: data.note } };
     case 'note.edited':

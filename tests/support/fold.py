@@ -50,6 +50,11 @@ def apply_event(state: dict[str, Any], you: dict[str, Any], event: dict[str, Any
                 state["organisations"][kind] = state["organisations"].get(kind, 0) + 1
         case "participant.role_changed":
             state["participants"][data["id"]]["role"] = data["role"]
+        case "link.created":
+            state["access_links"][data["id"]] = {"kind": data["kind"], "by": data["by"], "at_ms": data["at_ms"]}
+        case "links.revoked":
+            for link_id in data["ids"]:
+                state["access_links"].pop(link_id, None)
         case "note.added":
             state["notes"][data["note"]["id"]] = data["note"]
         case "note.edited":

@@ -123,6 +123,9 @@ RULES: dict[str, Rule] = {
     "closing.answer": anyone(frozenset({"conclusion"}), "closing.answered", binds_all=True),
     "next_steps.set": facilitators("next_steps.changed"),
     "participant.done": anyone(ALWAYS, "participant.done_changed"),
+    # Access links (sent by the server from the HTTP routes, on a facilitator's behalf)
+    "link.create": facilitators("link.created"),
+    "links.revoke": facilitators("links.revoked"),
 }
 
 ROLES = ("facilitator", "co_facilitator", "participant", "stranger")
@@ -214,6 +217,8 @@ def args_for(command: str, target: str, actor: str) -> dict[str, Any]:
         "closing.answer": {"question": "feeling", "text": "Content d'avoir participé"},
         "next_steps.set": {"text": "Prochain atelier le 12 mars"},
         "participant.done": {"done": True},
+        "link.create": {"id": "l_new", "kind": "projector"},
+        "links.revoke": {"kind": "projector"},
     }[command]  # fmt: skip
 
 

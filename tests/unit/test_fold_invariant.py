@@ -200,6 +200,9 @@ def test_scripted_workshop() -> None:
     room.send(PAR, "participant.done", {"done": True})
     room.send(FAC, "next_steps.set", {"text": "Prochain atelier le 12 mars"})
     room.send(FAC, "spotlight.set", {"kind": None, "id": None})
+    room.send(FAC, "link.create", {"id": "l_projector", "kind": "projector"})
+    room.send(COF, "link.create", {"id": "l_cockpit", "kind": "facilitator"})
+    room.send(FAC, "links.revoke", {"kind": "projector"})
     room.send(FAC, "workshop.end")
     assert not room.refused, f"the script must only send accepted commands: {room.refused}"
     assert set(room.accepted) == set(HANDLERS) - {"participant.join"}, "the script must use every command"
@@ -361,6 +364,8 @@ ARGS: dict[str, Args] = {
     "next_steps.set": lambda r, s: {"text": _text("Suite")},
     "participant.done": lambda r, s: {"done": r.random() < 0.7},
     "workshop.end": lambda r, s: {},
+    "link.create": lambda r, s: {"id": f"l_{r.randrange(10**6)}", "kind": r.choice(["projector", "facilitator"])},
+    "links.revoke": lambda r, s: {"kind": r.choice(["projector", "facilitator"])},
 }
 # fmt: on
 

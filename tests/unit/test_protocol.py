@@ -15,7 +15,7 @@ import pytest
 
 from atelier import protocol
 from atelier.domain import DomainError, Viewer, event_for, view_state
-from atelier.domain.decide import HANDLERS
+from atelier.domain.decide import HANDLERS, HTTP_ONLY
 from atelier.messages import message
 from tests.unit.builders import (
     FAC,
@@ -74,7 +74,7 @@ def test_every_golden_file_has_an_expectation() -> None:
 
 def test_every_command_has_a_valid_golden_frame() -> None:
     # The protocol, the domain and the samples agree on which commands exist.
-    assert set(protocol.COMMAND_ARGS) == set(HANDLERS) - {"participant.join"}
+    assert set(protocol.COMMAND_ARGS) == set(HANDLERS) - HTTP_ONLY
     sampled = {VALID_EXPECTED[p.stem]["name"] for p in VALID if p.stem.startswith("cmd_")}
     assert sampled == set(protocol.COMMAND_ARGS)
     assert {"hello", "ping"} <= {VALID_EXPECTED[p.stem]["type"] for p in VALID}
@@ -267,7 +267,7 @@ def test_the_state_has_the_documented_keys() -> None:
     state = golden("welcome_state")["state"]
     assert set(state) == {"board", "timer", "participants", "notes", "votes", "my_votes", "organisations",
                           "personas", "groups", "solutions", "sheets", "remarks", "subgroups", "subgroup_mode",
-                          "queue", "closing", "done"}  # fmt: skip
+                          "queue", "closing", "done", "access_links"}  # fmt: skip
     assert set(state["board"]) == {"code", "title", "language", "phase", "phases", "locked", "question",
                                    "vote_budget", "votes_revealed", "status", "axis", "goal", "context", "links",
                                    "questions", "settings", "next_steps", "spotlight", "phase_log",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from ..domain import Viewer
+from ..domain import Viewer, viewer_for
 from ..hub import Hub
 from ..service import BoardService, normalise_code
 from ..settings import Settings
@@ -44,4 +44,7 @@ async def caller(svc: Services, board_id: str, token: str) -> Viewer:
     if found is None or found[0] != board_id:
         raise ApiError("unauthorized")
     rt = await svc.boards.current(board_id)
-    return Viewer(found[1], rt.state.role_of(found[1]))
+    viewer = viewer_for(rt.state, found[1])
+    if viewer is None:
+        raise ApiError("unauthorized")  # a revoked link, or a credential whose holder is gone
+    return viewer

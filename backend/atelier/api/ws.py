@@ -93,24 +93,33 @@ async def socket(websocket: WebSocket, code: str) -> None:
     if board_id is None or found is None or found[0] != board_id:
         await _refuse(websocket, "unauthorized", hello.lang)
         return
-    participant_id = found[1]
+    credential_id = found[1]
     try:
         rt = await svc.boards.current(board_id)
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
         return
-    role = rt.state.role_of(participant_id)
-    projector = hello.view == "projector"
-    if projector and role not in domain.model.FACILITATORS:
+    granted = domain.viewer_for(rt.state, credential_id)
+    if granted is None:
+        await _refuse(websocket, "unauthorized", hello.lang)
+        return
+    # A projector link always watches as the public does; a member asks for the projector view.
+    projector = granted.projector or hello.view == "projector"
+    if projector and not granted.projector and granted.role not in domain.model.FACILITATORS:
         await _refuse(websocket, "forbidden", hello.lang)
         return
+    participant_id, view = granted.id, ("projector" if projector else hello.view)
     lang = hello.lang or rt.state.language
-    viewer = Viewer(participant_id, role, projector=projector)
-    client = Client(websocket, viewer, lang, settings.send_buffer)
+    viewer = Viewer(participant_id, granted.role, projector=projector)
+    client = Client(websocket, viewer, lang, settings.send_buffer, credential=credential_id)
 
     async def welcome(room: Room) -> tuple[dict, int]:
         current = await svc.boards.current(board_id)
-        you = {"id": participant_id, "role": current.state.role_of(participant_id), "view": hello.view}
+        if domain.viewer_for(current.state, credential_id) is None:
+            # Revoked while this socket was being let in: the room would never close it again.
+            raise DomainError("unauthorized")
+        role = None if granted.projector else current.state.role_of(participant_id or "")
+        you = {"id": participant_id, "role": role, "view": view}
         now = svc.boards.clock.now_ms()
         last = hello.last_seq
         if last is not None and 0 <= current.seq - last <= settings.replay_limit:
@@ -125,9 +134,9 @@ async def socket(websocket: WebSocket, code: str) -> None:
 
     try:
         await svc.hub.register(board_id, client, welcome)
-    except Unavailable:
+    except (Unavailable, DomainError) as exc:
         await client.stop()
-        await _refuse(websocket, "unavailable", hello.lang)
+        await _refuse(websocket, "unauthorized" if isinstance(exc, DomainError) else "unavailable", hello.lang)
         return
     limiter = RateLimit(settings.rate_per_second, settings.rate_burst)
     try:

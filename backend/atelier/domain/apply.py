@@ -65,6 +65,17 @@ def _role(state: BoardState, data: dict[str, Any]) -> None:
     state.participants[data["id"]].role = data["role"]
 
 
+@folds("link.created")
+def _link_created(state: BoardState, data: dict[str, Any]) -> None:
+    state.access_links[data["id"]] = {"kind": data["kind"], "by": data["by"], "at_ms": data["at_ms"]}
+
+
+@folds("links.revoked")
+def _links_revoked(state: BoardState, data: dict[str, Any]) -> None:
+    for link_id in data["ids"]:
+        state.access_links.pop(link_id, None)
+
+
 @folds("note.added")
 def _note_added(state: BoardState, data: dict[str, Any]) -> None:
     note = Note.from_public(data["note"])

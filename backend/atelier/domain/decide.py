@@ -23,6 +23,9 @@ Handler = Callable[[BoardState, str, dict, Context], list[Event]]
 HANDLERS: dict[str, Handler] = {}
 # Commands that only facilitators (facilitator or co-facilitator) may send.
 FACILITATOR_ONLY: set[str] = set()
+# Commands the server sends on a caller's behalf from an HTTP route (with a credential to store),
+# never accepted from a socket.
+HTTP_ONLY = frozenset({"participant.join", "link.create", "links.revoke"})
 
 
 def command(name: str, *, facilitators_only: bool = False) -> Callable[[Handler], Handler]:

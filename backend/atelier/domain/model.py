@@ -227,6 +227,8 @@ class BoardState:
     done: dict[str, list[str]] = field(default_factory=dict)  # phase -> participants who are done
     phase_log: list[dict[str, Any]] = field(default_factory=list)  # {phase, started_ms, ended_ms}
     ended_ms: int | None = None  # when the facilitator ended the workshop (None while it runs)
+    # Live access links (domain/links.py): link id -> {kind, by, at_ms}. Never exported nor copied.
+    access_links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def phase_minutes(self, phase: str) -> int:
         for entry in self.phases:
@@ -271,6 +273,7 @@ class BoardState:
         fields["votes"] = {pid: dict(per) for pid, per in fields.get("votes", {}).items()}
         fields["personas"] = dict(fields.get("personas", {}))
         fields["done"] = {phase: list(ids) for phase, ids in fields.get("done", {}).items()}
+        fields["access_links"] = {k: dict(v) for k, v in fields.get("access_links", {}).items()}
         fields["timer"] = Timer(**fields["timer"])
         fields["speaker_timer"] = Timer(**fields.get("speaker_timer", {}))
         fields["settings"] = Settings(**fields.get("settings", {}))

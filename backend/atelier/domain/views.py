@@ -98,6 +98,7 @@ def view_state(state: BoardState, viewer: Viewer) -> dict[str, Any]:
             for aid, a in state.closing.items()
         },
         "done": {phase: list(ids) for phase, ids in state.done.items()},
+        "access_links": {lid: dict(link) for lid, link in state.access_links.items()} if everything else {},
     }
 
 
