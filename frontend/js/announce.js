@@ -81,6 +81,8 @@ export function describeEvent(msg, before, after, you, offsetMs) {
       if (timer.status === 'paused') return t('announce.timer_paused', { time });
       return t('announce.timer_reset', { time });
     }
+    case 'workshop.ended':
+      return t('phone.end.done');
     case 'board.locked':
       return t(data.locked ? 'announce.locked' : 'announce.unlocked');
     case 'notes.revealed':

@@ -200,6 +200,11 @@ async def test_the_phone_page_starts_where_the_work_is_in_every_phase(server: Se
                 await ws.do(p, "vote.add", {"note_id": ideas[(i * 3 + k) % len(ideas)]["id"]})
         await expect(page.locator("#composer")).to_be_hidden(timeout=WAIT_MS)
         await _phone_page_holds(ws, "5-convergence-vote", "vote-add")
+        # Grouping is folded: the cards' "Sélectionner" (which feeds it) shows only once it is open.
+        await expect(page.get_by_test_id("note-select").first).to_be_hidden()
+        await page.get_by_test_id("fold-grouping").click()
+        await expect(page.get_by_test_id("grouping")).to_be_visible()
+        await expect(page.get_by_test_id("note-select").first).to_be_visible()
 
         # Convergence, drafting: three solutions, three sub-groups, each with its sheet.
         await ws.do(fac, "votes.reveal", {"revealed": True})

@@ -63,6 +63,8 @@ export function mountBoardFlow(flow) {
     // The question lives in the phase bar, above the regions: the step says whether it stays.
     flow.parentElement?.classList.toggle('board--no-question', table.question === false);
     const modes = new Map(table.regions);
+    /** @type {string[]} */
+    const open = [];
     for (const [id, part] of parts) {
       const mode = modes.get(/** @type {Region} */ (id));
       // A region its own view hides (nothing to show yet) takes no room, not even its button.
@@ -70,12 +72,15 @@ export function mountBoardFlow(flow) {
       setHidden(part.wrapper, !mode || empty);
       const folded = mode === 'fold' && !opened.has(id);
       part.wrapper.classList.toggle('board__region--folded', folded);
+      if (mode && !folded && !empty) open.push(id);
       setHidden(part.fold, mode !== 'fold');
       if (mode === 'fold') {
         setAttr(part.fold, 'aria-expanded', String(!folded));
         setText(part.fold, t(folded ? 'phone.fold.show' : 'phone.fold.hide', { name: t(`phone.fold.${id}`, { count: Object.keys(ctx.state.notes).length }) }));
       }
     }
+    // Which regions are open: the notes' own grouping buttons show only while grouping is (board.css).
+    flow.dataset.open = open.join(' ');
   }
 
   return {
