@@ -85,7 +85,7 @@ async def _receive_text(websocket: WebSocket) -> str | bytes:
 
 
 async def _refuse(
-    websocket: WebSocket, code: str, lang: str | None, close: int = CLOSE_POLICY, *, field: str | None = None
+    websocket: WebSocket, code: str, lang: str | None, field: str | None = None, *, close: int = CLOSE_POLICY
 ) -> None:
     with contextlib.suppress(Exception):
         await websocket.send_text(protocol.encode(protocol.error(code, message(code, lang, field), field=field)))
@@ -136,7 +136,7 @@ async def socket(websocket: WebSocket, code: str) -> None:
     throttle = getattr(websocket.app.state, "throttle", None)
     address = throttle.address(websocket.scope) if throttle is not None else None
     if address is not None and throttle.lookup_wait(address):
-        await _refuse(websocket, "rate_limited", hello.lang, CLOSE_TOO_SLOW)  # 1013: try again later
+        await _refuse(websocket, "rate_limited", hello.lang, close=CLOSE_TOO_SLOW)  # 1013: try again later
         return
     alone = not settings.redis_url or settings.redis_url.startswith("memory://")
     try:
@@ -165,7 +165,7 @@ async def socket(websocket: WebSocket, code: str) -> None:
     granted = domain.viewer_for(rt.state, credential_id)
     if granted is None:
         removed = "removed" if credential_id in rt.state.removed else None  # their token ended with them
-        await _refuse(websocket, "unauthorized", hello.lang, field=removed)
+        await _refuse(websocket, "unauthorized", hello.lang, removed)
         return
     # A projector link always watches as the public does; a member asks for the projector view.
     projector = granted.projector or hello.view == "projector"
