@@ -1,4 +1,5 @@
-"""What the server's log may not hold: room codes in the paths uvicorn logs (its WebSocket lines)."""
+"""What the server's log may not hold: room codes in the paths uvicorn logs, and the client's address
+on its WebSocket lines."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import re
 
 # A board's room code in a path: /ws/CODE, /b/CODE/…, /api/boards/CODE/…
 _CODE_IN_PATH = re.compile(r"(/ws/|/b/|/api/boards/)[^/\s\"'?#]+")
+# uvicorn's handshake line: '<client address> - "WebSocket <path>" [accepted]' (or an HTTP status).
+_CLIENT_OF_WEBSOCKET_LINE = re.compile(r'^\S+ - (?="WebSocket )')
 _installed = False
 
 
 def redact_room_codes(text: str) -> str:
-    return _CODE_IN_PATH.sub(r"\1…", text)
+    """`text` without room codes in paths nor the client's address on a WebSocket handshake line."""
+    return _CLIENT_OF_WEBSOCKET_LINE.sub("- - ", _CODE_IN_PATH.sub(r"\1…", text))
 
 
 def install_log_redaction() -> None:

@@ -1,14 +1,10 @@
-"""Log filters for what uvicorn and asyncio write about clients: no address, no room code, and one line
-(not a traceback) for a client's broken input."""
+"""Log filters for what uvicorn and asyncio write about clients: one line (not a traceback) for a
+client's broken input. Addresses and room codes are taken out of every record (log_filters.py)."""
 
 from __future__ import annotations
 
 import logging
-import re
 
-# uvicorn's lines for a socket's handshake: '%s - "WebSocket %s" [accepted]' (or an HTTP status).
-_WEBSOCKET_LINE = '%s - "WebSocket %s"'
-_ROOM_PATH = re.compile(r"^/ws/[^/?]*")
 # Client input that breaks the transport: uvicorn logs the first, the event loop (uvloop's wording,
 # then asyncio's) the others, each with the full traceback of the protocol's exception.
 _CLIENT_INPUT = ("Invalid UTF-8", "Fatal error on transport", "Fatal error: protocol.data_received() call failed")
@@ -35,21 +31,8 @@ class ClientInputWithoutTraceback(logging.Filter):
         return True
 
 
-class NoClientInWebSocketLines(logging.Filter):
-    """uvicorn's access line for a WebSocket carries the client's address and the path, which holds the
-    room code: the line stays (with its outcome), without either."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(record.msg, str) and record.msg.startswith(_WEBSOCKET_LINE) and isinstance(args, tuple) \
-                and len(args) >= 2:
-            record.args = ("-", _ROOM_PATH.sub("/ws/…", str(args[1])), *args[2:])
-        return True
-
-
 def install() -> None:
     """On uvicorn's logger (handshakes, invalid UTF-8) and the event loop's (transport errors)."""
     uvicorn_error = logging.getLogger("uvicorn.error")
     uvicorn_error.addFilter(ClientInputWithoutTraceback())
-    uvicorn_error.addFilter(NoClientInWebSocketLines())
     logging.getLogger("asyncio").addFilter(ClientInputWithoutTraceback())

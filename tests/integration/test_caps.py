@@ -18,8 +18,10 @@ NOW = 1_764_340_000_000
 
 
 async def _export(url: str, code: str, token: str) -> dict[str, Any]:
+    # The full backup (authors kept): the round trip must give back everything the board holds.
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
-        response = await http.get(f"/api/boards/{code}/export/board.json", headers={"Authorization": f"Bearer {token}"})
+        response = await http.get(f"/api/boards/{code}/export/board.json?authors=1",
+                                  headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
     return orjson.loads(response.content)
 
@@ -67,7 +69,7 @@ def _fill(state: dict[str, Any]) -> None:
                                  "source_note_ids": links}
     state["remarks"] = {
         f"r_{r:05d}": {"id": f"r_{r:05d}", "sheet_id": "f_0000", "kind": "for", "text": f"Remarque {r}",
-                       "author": authors[r % len(authors)], "created_ms": NOW + r}
+                       "author": authors[r % len(authors)], "created_ms": NOW + r, "anonymous": False}
         for r in range(model.MAX_REMARKS)
     }
     state["queue"] = [{"id": f"q_{q:04d}", "participant": None, "name": f"Orateur {q}"} for q in range(model.MAX_QUEUE)]

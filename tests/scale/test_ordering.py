@@ -48,7 +48,8 @@ async def two_writers(db_url: str) -> AsyncIterator[tuple[BoardService, BoardSer
 
 def command(name: str, args: dict | None = None) -> Command:
     """Through the wire parser, as the socket does, so that defaults are filled the same way."""
-    frame = protocol.parse_client_frame(orjson.dumps({"type": "cmd", "cid": "x", "name": name, "args": args or {}}).decode())
+    raw = orjson.dumps({"type": "cmd", "cid": "x", "name": name, "args": args or {}}).decode()
+    frame = protocol.parse_client_frame(raw)
     assert isinstance(frame, protocol.Cmd)
     return Command(name, protocol.parse_args(frame))
 

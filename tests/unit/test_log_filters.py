@@ -9,7 +9,8 @@ from atelier.log_filters import install_log_redaction, redact_room_codes
 
 def test_room_codes_are_taken_out_of_paths() -> None:
     line = '127.0.0.1:5000 - "WebSocket /ws/ABC234" [accepted]'
-    assert redact_room_codes(line) == '127.0.0.1:5000 - "WebSocket /ws/…" [accepted]'
+    assert redact_room_codes(line) == '- - "WebSocket /ws/…" [accepted]'  # nor the client's address
+    assert redact_room_codes('[::1]:5000 - "WebSocket /ws/abc-def?x=1" 403') == '- - "WebSocket /ws/…?x=1" 403'
     assert redact_room_codes("GET /b/ABC234/facilitate and /api/boards/abc-234/export/x") == (
         "GET /b/…/facilitate and /api/boards/…/export/x"
     )

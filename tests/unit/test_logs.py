@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from atelier.logs import ClientInputWithoutTraceback, NoClientInWebSocketLines
+from atelier.logs import ClientInputWithoutTraceback
 
 
 def _record(name: str, msg: str, args: tuple[object, ...] | None = None, error: bool = True) -> logging.LogRecord:
@@ -34,14 +34,3 @@ def test_transport_errors_from_client_input_lose_their_traceback() -> None:
     other = _record("asyncio", "Task exception was never retrieved")
     keep.filter(other)
     assert other.exc_info is not None and other.levelname == "ERROR"  # a bug of ours stays loud
-
-
-def test_websocket_lines_lose_the_address_and_the_code() -> None:
-    strip = NoClientInWebSocketLines()
-    for msg, args, shown in [
-        ('%s - "WebSocket %s" [accepted]', ("10.1.2.3:51234", "/ws/ABCDEF"), '- - "WebSocket /ws/…" [accepted]'),
-        ('%s - "WebSocket %s" %d', ("10.1.2.3:51234", "/ws/abc-def?x=1", 403), '- - "WebSocket /ws/…?x=1" 403'),
-    ]:
-        record = _record("uvicorn.error", msg, args, error=False)
-        assert strip.filter(record)
-        assert record.getMessage() == shown
