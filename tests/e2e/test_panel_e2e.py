@@ -70,6 +70,7 @@ async def test_a_facilitator_runs_every_phase_from_the_control_panel(browser, se
     await panel.get_by_test_id("prepared-question-show").first.click()
     await expect(alice.get_by_test_id("question")).to_have_text(question)
     await expect(panel.get_by_test_id("prepared-question-shown").first).to_be_visible()
+    assert (await fetch_state(server.url, code, token))["state"]["board"]["question"] == question
     # The workshop runs from the first tab.
     await panel.get_by_test_id("tab-live").click()
 
@@ -78,6 +79,8 @@ async def test_a_facilitator_runs_every_phase_from_the_control_panel(browser, se
     await panel.get_by_test_id("phase-apply").click()
     await expect(alice.get_by_test_id("phase-name")).to_contain_text(NAMES["presentation"])
     await expect(panel.get_by_test_id("phase-hint")).not_to_be_empty()
+    # The question belongs to the phase it was asked in: moving on ends it (docs/protocol.md).
+    await expect(alice.get_by_test_id("question")).to_be_hidden()
 
     async def next_phase(phase: str) -> None:
         await panel.get_by_test_id("phase-next").click()
@@ -128,6 +131,8 @@ async def test_a_facilitator_runs_every_phase_from_the_control_panel(browser, se
     await next_phase("sharing")
     await cards.nth(0).get_by_test_id("subgroup-present").click()
     await expect(panel.get_by_test_id("spotlight-state")).to_have_attribute("data-kind", "subgroup")
+    spotlight = (await fetch_state(server.url, code, token))["state"]["board"]["spotlight"]
+    assert spotlight["kind"] == "subgroup"
 
     await next_phase("conclusion")
     await expect(panel.get_by_test_id("phase-next")).to_have_attribute("aria-disabled", "true")
@@ -140,7 +145,7 @@ async def test_a_facilitator_runs_every_phase_from_the_control_panel(browser, se
     assert board["status"] == "open"
     assert board["axis"] == "reach-out" and board["goal"]
     assert board["phase"] == "conclusion"
-    assert board["question"] == question
+    assert board["question"] == ""
     assert [entry["phase"] for entry in board["phase_log"]] == PHASES[1:]
     assert board["next_steps"] == "Compléter les fiches avant le prochain atelier."
     (note,) = [n for n in state["notes"].values() if n["text"] == NOTE]
@@ -153,5 +158,6 @@ async def test_a_facilitator_runs_every_phase_from_the_control_panel(browser, se
     alice_id = next(p["id"] for p in state["participants"].values() if p["name"] == "Alice")
     assert state["subgroups"][second]["members"] == [alice_id]
     assert state["personas"].get(alice_id)
-    assert board["spotlight"]["kind"] == "subgroup"
+    # Like the question, the spotlight ended with its phase (docs/protocol.md, "What belongs to a phase").
+    assert board["spotlight"] is None
     assert not problems, problems

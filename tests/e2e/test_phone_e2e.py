@@ -275,7 +275,10 @@ async def _cockpit(
     )
     page = await context.new_page()
     await page.goto(f"{server.url}/b/{board['code']}/facilitate")
-    await page.get_by_test_id("phase-name").first.wait_for()
+    # The cockpit's bar has no phase heading since its tabbed layout (the only "phase-name" is the
+    # hidden participant preview's): wait for the connection and the live tab instead.
+    await page.get_by_test_id("connection-status").and_(page.locator("[data-status=connected]")).wait_for()
+    await page.get_by_test_id("tab-live").wait_for()
     return context, page
 
 

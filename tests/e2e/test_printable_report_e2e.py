@@ -58,6 +58,9 @@ async def test_the_cockpit_offers_the_pdf_beside_the_other_formats(server: Serve
     entry = [f"atelier:board:{code}", orjson.dumps(stored).decode()]
     await page.evaluate("([key, value]) => localStorage.setItem(key, value)", entry)
     await page.goto(f"{server.url}/b/{code}/facilitate")
+    # The exports live in the cockpit's exports tab.
+    await page.get_by_test_id("tab-exports").click()
+    await expect(page.get_by_test_id("tab-exports")).to_have_attribute("aria-selected", "true")
     for name in ("report-pdf", "sheets-pdf"):
         button = page.get_by_test_id(f"export-{name}")
         await expect(button).to_have_text("Télécharger (PDF)")

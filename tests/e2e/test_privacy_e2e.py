@@ -108,7 +108,10 @@ async def test_the_notice_is_linked_from_home_and_join_form_and_the_cockpit_show
         [created["code"], created["facilitator_token"], created["participant_id"]],
     )
     await cockpit.goto(f"{noticed.url}/b/{created['code']}/facilitate")
+    # The erasure date sits with the exports, in the cockpit's exports tab.
+    await cockpit.get_by_test_id("tab-exports").click()
     shown = cockpit.get_by_test_id("retention-date")
+    await expect(shown).to_be_visible()
     await expect(shown).to_contain_text("Cet atelier sera effacé le")
     await cockpit.get_by_test_id("retention-input").fill("2099-01-01")  # past the maximum: refused
     await cockpit.get_by_test_id("retention-save").click()
@@ -125,8 +128,16 @@ async def test_the_notice_is_linked_from_home_and_join_form_and_the_cockpit_show
     assert now["chosen"] is True and now["erase_at_ms"] <= latest
     await cockpit.get_by_test_id("retention").scroll_into_view_if_needed()
     await screenshot(cockpit, "cockpit-retention", "1366x768")
-    # Erase a person from the cockpit: two steps, then their name is gone and their note stays.
+    # The full backup with the authors is opt-in, beside the erasure date in the exports tab.
+    await expect(cockpit.get_by_test_id("export-authors")).to_be_visible()
+    await expect(cockpit.get_by_test_id("export-authors")).not_to_be_checked()
+    await expect(cockpit.get_by_label("Sauvegarde complète avec les auteurs", exact=False)).to_have_count(1)
+    assert await axe_violations(cockpit) == []
+    # Erase a person from the cockpit (the people tab, beside who is here): two steps, then their
+    # name is gone and their note stays.
     person = await join_board(noticed.url, created["code"], "Josiane Perrin", "ccas")
+    await cockpit.get_by_test_id("tab-people").click()
+    await expect(cockpit.get_by_test_id("erasure")).to_be_visible()
     await expect(cockpit.get_by_test_id("erase-person").locator("option")).to_have_count(2)
     await cockpit.get_by_test_id("erase-person").select_option(person["participant_id"])
     await cockpit.get_by_test_id("erase-person-submit").click()
@@ -136,11 +147,9 @@ async def test_the_notice_is_linked_from_home_and_join_form_and_the_cockpit_show
     assert state["participants"][person["participant_id"]]["name"] == "Personne effacée"
     await cockpit.get_by_test_id("erasure").scroll_into_view_if_needed()
     await screenshot(cockpit, "cockpit-erasure", "1366x768")
-    await expect(cockpit.get_by_test_id("export-authors")).not_to_be_checked()
-    await expect(cockpit.get_by_label("Sauvegarde complète avec les auteurs", exact=False)).to_have_count(1)
     assert await axe_violations(cockpit) == []
 
-    # And the whole board: confirmed, then the cockpit goes home and the board is gone.
+    # And the whole board (the same erasure section): confirmed, then the cockpit goes home and the board is gone.
     await cockpit.get_by_test_id("erase-board").click()
     await cockpit.get_by_test_id("erase-board-confirm").click()
     await cockpit.wait_for_url(re.compile(r"/$"))

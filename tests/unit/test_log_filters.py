@@ -20,6 +20,9 @@ def test_room_codes_are_taken_out_of_paths() -> None:
 def test_every_record_is_created_redacted(caplog) -> None:  # type: ignore[no-untyped-def]
     install_log_redaction()
     install_log_redaction()  # idempotent
-    with caplog.at_level(logging.INFO, logger="uvicorn.error"):
-        logging.getLogger("uvicorn.error").info('%s - "WebSocket %s" [accepted]', "127.0.0.1:5000", "/ws/QWE789")
+    # The factory makes every logger's records; a logger of the test's own, since uvicorn's may have been
+    # configured not to propagate by a server started earlier in this process.
+    with caplog.at_level(logging.INFO, logger="atelier.test_redaction"):
+        line = '%s - "WebSocket %s" [accepted]'
+        logging.getLogger("atelier.test_redaction").info(line, "127.0.0.1:5000", "/ws/QWE789")
     assert "QWE789" not in caplog.text and '"WebSocket /ws/…" [accepted]' in caplog.text

@@ -203,6 +203,8 @@ export function mountNotesWall(el, options = {}) {
   let sectionsGroups = null;
   /** @type {Note[]} */
   let ordered = [];
+  /** @type {Map<string, number>} presented notes by author, counted with `ordered` */
+  let presentedBy = new Map();
   let dirtyAll = true;
   // Projector fit: the region's size, read only when it changes; the font and window derived from it.
   let regionW = 0;
@@ -227,8 +229,12 @@ export function mountNotesWall(el, options = {}) {
    */
   function updateItem(item, note, full) {
     const card = /** @type {any} */ (item.firstElementChild);
-    if (!full && card.noteCard.note === note) return;
+    // A card also shows how many ideas its author presented (the fourth says why it cannot be):
+    // that count changes with the author's other notes, so it is part of what the card depends on.
+    const presented = note.author ? (presentedBy.get(note.author) ?? 0) : 0;
+    if (!full && card.noteCard.note === note && card.noteCard.presented === presented) return;
     card.noteCard.note = note;
+    card.noteCard.presented = presented;
     if (!last) return;
     const ctx = cardContext(last.state, last.you, note);
     if (projector) ctx.compact = compact;
@@ -298,6 +304,8 @@ export function mountNotesWall(el, options = {}) {
     last = ctx;
     if (sectionsFor !== state.notes || sectionsGroups !== state.groups) {
       ordered = notesInOrder(state);
+      presentedBy = new Map();
+      for (const n of ordered) if (n.presented && n.author) presentedBy.set(n.author, (presentedBy.get(n.author) ?? 0) + 1);
       sectionsFor = state.notes;
       sectionsGroups = state.groups;
     }
