@@ -231,7 +231,10 @@ async def test_the_cockpit_makes_a_projector_link_that_a_fresh_browser_opens_and
             "([k, v]) => localStorage.setItem(k, v)", [f"atelier:board:{w.code}", orjson.dumps(credential).decode()]
         )
         await cockpit.goto(f"{w.url}/b/{w.code}/facilitate")
+        # The projector link panel lives in the cockpit's access tab.
+        await cockpit.get_by_test_id("tab-access").click()
         panel = cockpit.get_by_test_id("projector-link-panel")
+        await expect(panel).to_be_visible()
         await panel.get_by_test_id("projector-link-create").click()
         url_box = panel.get_by_test_id("projector-link-url")
         await expect(url_box).to_have_value(re.compile(rf"^{re.escape(w.url)}/b/{w.code}/projector#k=[A-Za-z0-9_-]+$"))

@@ -39,12 +39,27 @@ TEXTS = [
 ]
 COLORS = ["yellow", "pink", "blue", "green", "orange", "purple"]
 
-# Pairs of [data-note-id] cards (visible ones) whose boxes intersect by more than a pixel.
-OVERLAPS_JS = """(root) => {
+# Pairs of [data-note-id] cards (visible ones) whose boxes intersect by more than a pixel. With
+# `clip`, each box is first cut to the scrolling regions that hold it (what a person sees of it): a
+# wall that scrolls in its own region hides the cards scrolled out of it, they cover nothing below.
+OVERLAPS_JS = """(arg) => {
+  const [root, clip] = Array.isArray(arg) ? arg : [arg, false];
   const scope = root ? document.querySelector(root) : document;
+  const seen = (el) => {
+    const r = el.getBoundingClientRect();
+    let { left, top, right, bottom } = r;
+    for (let a = el.parentElement; clip && a; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const c = a.getBoundingClientRect();
+      left = Math.max(left, c.left); top = Math.max(top, c.top);
+      right = Math.min(right, c.right); bottom = Math.min(bottom, c.bottom);
+    }
+    return { left, top, right, bottom, width: right - left, height: bottom - top };
+  };
   const boxes = [...scope.querySelectorAll('[data-note-id]')]
     .filter((el) => el.checkVisibility())
-    .map((el) => ({ id: el.dataset.noteId, kind: el.className.split(' ')[0], r: el.getBoundingClientRect() }))
+    .map((el) => ({ id: el.dataset.noteId, kind: el.className.split(' ')[0], r: seen(el) }))
     .filter((b) => b.r.width > 0 && b.r.height > 0);
   const out = [];
   for (let i = 0; i < boxes.length; i += 1) {
@@ -55,7 +70,9 @@ OVERLAPS_JS = """(root) => {
       if (w > 1 && h > 1) out.push(`${boxes[i].id} × ${boxes[j].id}`);
     }
   }
-  return { count: boxes.length, overlaps: out };
+  const groups = [...scope.querySelectorAll('.wall__section[data-kind="group"]')].filter((el) => el.checkVisibility())
+    .map((el) => el.querySelector('h2, h3, h4')?.textContent ?? el.textContent.slice(0, 40));
+  return { count: boxes.length, ids: boxes.map((b) => b.id), groups, overlaps: out };
 }"""
 
 # Card texts cut by their box, and whether each has a visible way to read it whole.
@@ -85,13 +102,22 @@ async def _open(browser: Any, url: str, code: str, credential: dict[str, str], w
 
 async def _wait_cards(page: Any, scope: str, count: int) -> None:
     """Wait for the wall to show every note, or, on a projector whose region is too small for them
-    all at a readable size, the most recent ones with a line saying how many of how many."""
+    all at a readable size, the most recent ones with a line saying how many of how many; on the
+    participant's page, a page of the list whose line says which of the n notes it holds, or the
+    button that unfolds the earlier phases' notes (the caller opens it)."""
     await page.wait_for_function(
         """([scope, n]) => {
           const shown = document.querySelectorAll(`${scope} .wall [data-note-id]`).length;
           const line = document.querySelector(`${scope} [data-testid=wall-window]`);
           const says = (k) => line && line.textContent.includes(` ${k} `);
-          return shown === n || (line && !line.hidden && says(shown) && says(n));
+          const earlier = document.querySelector(`${scope} [data-testid=notes-earlier]`);
+          if (earlier && !earlier.hidden && earlier.getAttribute('aria-pressed') === 'false') return true;
+          const pages = document.querySelector(`${scope} .notes-panel__pages`);
+          const line2 = document.querySelector(`${scope} [data-testid=notes-page]`);
+          const range = pages && !pages.hidden && line2?.textContent.match(/(\\d+)\\D+(\\d+)\\D+(\\d+)/);
+          const paged = !!range && Number(range[3]) === n
+            && shown === Number(range[2]) - Number(range[1]) + 1;
+          return shown === n || paged || (line && !line.hidden && says(shown) && says(n));
         }""",
         arg=[scope, count],
         timeout=15_000,
@@ -114,8 +140,51 @@ async def _axe_wall(page: Any, scope: str) -> list[str]:
     ]
 
 
-async def _check(page: Any, scope: str, count: int, name: str) -> None:
+async def _check(page: Any, scope: str, count: int, name: str, groups: int = 0) -> None:
+    """Every note of the board, on every page of the wall, covers no other."""
     await _wait_cards(page, scope, count)
+    # The participant's page keeps the earlier phases' notes behind a button: open it.
+    earlier = page.locator(f"{scope} [data-testid=notes-earlier]")
+    if await earlier.is_visible() and await earlier.get_attribute("aria-pressed") == "false":
+        await earlier.click()
+        await _wait_cards(page, scope, count)
+    # On a phone the list turns pages: check each, from the first.
+    previous = page.locator(f"{scope} [data-testid=notes-previous]")
+    following = page.locator(f"{scope} [data-testid=notes-next]")
+    while await previous.is_visible() and await previous.get_attribute("aria-disabled") != "true":
+        await previous.click()
+    await _wait_cards(page, scope, count)
+    seen: set[str] = set()
+    titles: set[str] = set()
+    number = 1
+    if groups:
+        # The groups show (on a phone's first page at least one), unless a projector too small for the
+        # whole wall shows only the most recent notes.
+        await page.wait_for_function(
+            """([scope, n]) => {
+              const shown = document.querySelectorAll(`${scope} .wall__section[data-kind="group"]`).length;
+              const pages = document.querySelector(`${scope} .notes-panel__pages`);
+              return shown === n || (shown > 0 && pages && !pages.hidden)
+                || !document.querySelector(`${scope} [data-testid=wall-window]`).hidden;
+            }""",
+            arg=[scope, groups],
+        )
+    while True:
+        ids, shown_groups = await _check_shown(page, scope, name if number == 1 else f"{name}-page{number}")
+        seen |= ids
+        titles |= shown_groups
+        if not await following.is_visible() or await following.get_attribute("aria-disabled") == "true":
+            break
+        await following.click()
+        number += 1
+        await _wait_cards(page, scope, count)
+    windowed = await page.locator(f"{scope} [data-testid=wall-window]").is_visible()
+    assert len(seen) >= count or (windowed and "projector" in name), (name, len(seen), count)
+    assert len(titles) >= groups or (windowed and "projector" in name), (name, titles)
+
+
+async def _check_shown(page: Any, scope: str, name: str) -> tuple[set[str], set[str]]:
+    """The cards shown now cover no other; returns their ids."""
     # Cards out of sight are not rendered (content-visibility: auto) and measure as placeholders:
     # lay them all out, as each is once scrolled to, to measure the wall a person sees.
     await page.evaluate(
@@ -123,8 +192,7 @@ async def _check(page: Any, scope: str, count: int, name: str) -> None:
     )
     await screenshot(page, "wall", name)
     result = await page.evaluate(OVERLAPS_JS, scope)
-    windowed = await page.locator(f"{scope} [data-testid=wall-window]").is_visible()
-    assert result["count"] >= count or (windowed and "projector" in name), (name, result)
+    assert result["count"] > 0, (name, result)
     assert result["overlaps"] == [], (name, result["overlaps"])
     # The question is said once, as its section's heading; no card repeats it.
     for question in (Q1, Q2):
@@ -137,6 +205,7 @@ async def _check(page: Any, scope: str, count: int, name: str) -> None:
         assert shown <= 1, (name, question, shown)
     assert await _axe_wall(page, scope) == [], name
     assert page.errors == [], page.errors
+    return set(result["ids"]), set(result["groups"])
 
 
 async def test_notes_of_mixed_lengths_never_cover_each_other_on_any_wall(server: ServerProcess, browser: Any) -> None:
@@ -170,12 +239,13 @@ async def test_notes_of_mixed_lengths_never_cover_each_other_on_any_wall(server:
             "role": "facilitator",
         },
     }
+    projector_wall = "[data-testid=region-wall]"
     screens = [
         ("participant-390x844", f"{server.url}/b/{code}", "participant", 390, 844, "#notes"),
         ("participant-1366x768", f"{server.url}/b/{code}", "participant", 1366, 768, "#notes"),
         ("facilitator-1366x768", f"{server.url}/b/{code}/facilitate", "facilitator", 1366, 768, "#notes"),
-        ("projector-1920x1080", f"{server.url}/b/{code}/projector", "facilitator", 1920, 1080, "#notes"),
-        ("projector-1024x768", f"{server.url}/b/{code}/projector", "facilitator", 1024, 768, "#notes"),
+        ("projector-1920x1080", f"{server.url}/b/{code}/projector", "facilitator", 1920, 1080, projector_wall),
+        ("projector-1024x768", f"{server.url}/b/{code}/projector", "facilitator", 1024, 768, projector_wall),
     ]
     pages = {}
     for name, url, who, width, height, scope in screens:
@@ -218,7 +288,9 @@ async def test_notes_of_mixed_lengths_never_cover_each_other_on_any_wall(server:
     await fac.ok("spotlight.set", {"kind": "note", "id": long_id})
     ppage, _ = pages["projector-1920x1080"]
     await ppage.wait_for_function(
-        "(text) => document.querySelector('#spotlight')?.textContent.includes(text)", arg=LONG[:200]
+        "(text) => { const spot = document.querySelector('[data-testid=region-spotlight]');"
+        " return !!spot && spot.checkVisibility() && spot.textContent.includes(text); }",
+        arg=LONG[:200],
     )
     await fac.ok("spotlight.set", {})
 
@@ -230,21 +302,24 @@ async def test_notes_of_mixed_lengths_never_cover_each_other_on_any_wall(server:
     await fac.wait_seq(seq)
     for name, (page, scope) in pages.items():
         # Both groups show (a projector too small for the whole wall shows the most recent notes).
-        await page.wait_for_function(
-            "() => document.querySelectorAll('.wall__section[data-kind=\"group\"]').length === 2"
-            " || !document.querySelector('[data-testid=wall-window]').hidden"
-        )
-        await _check(page, scope, total, f"{name}-grouped")
+        await _check(page, scope, total, f"{name}-grouped", groups=2)
 
     # The grouping list shows each note in its own colour.
     page, _ = pages["participant-1366x768"]
+    # In convergence the participant's page folds the grouping list behind a button.
+    fold = page.get_by_test_id("fold-grouping")
+    if await fold.is_visible() and await fold.get_attribute("aria-expanded") == "false":
+        await fold.click()
     pink = next(n["id"] for n in fac.state["notes"].values() if n["color"] == "pink")
     chip = page.locator(f'[data-testid="grouping"] [data-note-id="{pink}"]')
     card = page.locator(f'.wall [data-note-id="{pink}"]')
     chip_bg = await chip.evaluate("(el) => getComputedStyle(el).backgroundColor")
     card_bg = await card.evaluate("(el) => getComputedStyle(el).backgroundColor")
     assert chip_bg == card_bg, (chip_bg, card_bg)
-    assert (await page.evaluate(OVERLAPS_JS, None))["overlaps"] == []
+    # The whole page: the wall scrolls in its own region, above the grouping list.
+    whole = await page.evaluate(OVERLAPS_JS, [None, True])
+    assert whole["count"] > total, whole
+    assert whole["overlaps"] == [], whole["overlaps"]
     await screenshot(page, "wall", "participant-1366x768-grouping")
 
     for client in (fac, *people):
