@@ -26,18 +26,13 @@ from typing import Any
 
 import orjson
 
+from tests.support.chromium import ARGS as CHROMIUM_ARGS
+from tests.support.chromium import CHROMIUM
 from tests.support.client import create_board, join_board
 from tests.support.server import ServerProcess
 
-CHROMIUM = os.environ.get("ATELIER_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *CHROMIUM_ARGS,
     # Two pages are shown at once, as on two screens: neither may be throttled as a hidden tab.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",

@@ -8,16 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-CHROMIUM = os.environ.get("ATELIER_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.support.chromium import ARGS, CHROMIUM
 
 
 @pytest.fixture

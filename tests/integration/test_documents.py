@@ -175,7 +175,7 @@ def _print(page: bytes, root: Path) -> Path:
     """The printable page printed by Chromium as an officer would (the page's own @page rules)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import ARGS, CHROMIUM
+    from tests.support.chromium import ARGS, CHROMIUM
 
     source, out = root / "report.html", root / "report-html.pdf"
     source.write_bytes(page)
