@@ -26,6 +26,7 @@ from .retention import RetentionSweep
 from .service import BoardService, channel, decode_batch
 from .settings import Settings, get_settings
 from .store import EventStore
+from .store.credentials import CredentialCache
 from .store.db import make_engine
 from .store.migrate import migrate
 
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
         if run_migrations:
             await asyncio.to_thread(migrate, url)
         store = EventStore(make_engine(url))
+        if settings.alone():
+            store.credentials = CredentialCache()
         broker = make_broker(settings.redis_url)
         await broker.start()
         service = BoardService(store, broker, clock, snapshot_every=settings.snapshot_every)

@@ -19,6 +19,7 @@ from .memory import Trimmer
 from .messages import message
 from .presence import BoardPresence, Presence
 from .store import StoredEvent
+from .turns import Turns
 from .wire import Batch, Outgoing, Welcome, direct_socket
 
 log = logging.getLogger("atelier.hub")
@@ -58,7 +59,13 @@ WELCOME_SLICE = 64 * 1024
 WELCOME_POLL_SECONDS = 0.02
 # A welcome its reader has not taken this long after it began is abandoned (the socket is dropped).
 WELCOME_SECONDS = 60.0
+# Welcomes built and written in one pass of the event loop (turns.py): a storm of a thousand
+# hellos then leaves the loop, every few milliseconds, to everyone else this process serves.
+WELCOMES_PER_PASS = 16
 PRESENCE_COALESCE_SECONDS = 0.25
+# Arrivals and departures are told to presence at most this often: a storm of a thousand people
+# would otherwise sort the whole room once per arrival.
+PRESENCE_LOCAL_SECONDS = 0.05
 PRESENCE_MAX_SECONDS = 5.0  # presence is announced at least this often, whatever the heartbeat
 
 
@@ -305,6 +312,11 @@ class Room:
         # The state at one seq as each audience sees it, encoded once for a reconnect storm.
         self._welcomes: dict[tuple[int, str | None, bool], bytes] = {}
         self._presence_frame: tuple[list[str], Outgoing] | None = None
+        # person -> their sockets in `clients`; the sorted list of them, until it changes.
+        self._sockets_of: dict[str, int] = {}
+        self._local_online: list[str] | None = []
+        self._local_push: asyncio.TimerHandle | None = None
+        self._newcomers: list[Client] = []
 
     def state_body(self, seq: int, stand_in: Viewer, build: Callable[[], Any]) -> bytes:
         """The encoded `build()` (the state at `seq` as `stand_in`'s audience sees it), from the cache
@@ -334,6 +346,8 @@ class Room:
     async def stop(self) -> None:
         if self._presence_flush is not None:
             self._presence_flush.cancel()
+        if self._local_push is not None:
+            self._local_push.cancel()
         for task in (self._task, self._beat):
             if task:
                 task.cancel()
@@ -505,9 +519,58 @@ class Room:
         for client in list(self.clients):
             client.send(frame)
 
+    def join(self, client: Client) -> bool:
+        """Add a socket; True when its person was not online on this process before."""
+        self.clients.add(client)
+        person = client.viewer.id
+        if not person or client.viewer.projector:
+            return False
+        count = self._sockets_of.get(person, 0)
+        self._sockets_of[person] = count + 1
+        if count == 0:
+            self._local_online = None
+        return count == 0
+
+    def leave(self, client: Client) -> bool:
+        """Remove a socket; True when it was its person's last one on this process."""
+        if client not in self.clients:
+            return False
+        self.clients.discard(client)
+        person = client.viewer.id
+        if not person or client.viewer.projector or person not in self._sockets_of:
+            return False
+        count = self._sockets_of[person] - 1
+        if count:
+            self._sockets_of[person] = count
+            return False
+        del self._sockets_of[person]
+        self._local_online = None
+        return True
+
     def local_online(self) -> list[str]:
-        """Participants with an open socket on this process (a projector is not a person)."""
-        return sorted({c.viewer.id for c in self.clients if c.viewer.id and not c.viewer.projector})
+        """Participants with an open socket on this process (a projector is not a person), kept by
+        `join`/`leave`: a storm of a thousand sockets would otherwise scan the room per arrival."""
+        if self._local_online is None:
+            self._local_online = sorted(self._sockets_of)
+        return self._local_online
+
+    def local_changed(self, newcomer: Client | None = None) -> None:
+        """Who has a socket here changed: tell presence soon, once for all that change meanwhile.
+        If the merged view does not change (the newcomer is online on another process too), the
+        newcomers are told who is here themselves."""
+        if newcomer is not None:
+            self._newcomers.append(newcomer)
+        if self._local_push is None:
+            self._local_push = asyncio.get_running_loop().call_later(PRESENCE_LOCAL_SECONDS, self._push_local)
+
+    def _push_local(self) -> None:
+        self._local_push = None
+        newcomers, self._newcomers = self._newcomers, []
+        changed = self.presence.set_local(self.local_online()) if self.presence is not None else False
+        if not changed:
+            frame = self.presence_frame()
+            for client in newcomers:
+                client.send(frame)
 
     def online(self) -> list[str]:
         """Participants online on any process (presence.py merges the others' announcements)."""
@@ -544,6 +607,7 @@ class Hub:
         self.max_per_key = max_per_key
         self._budget = budget
         self.trimmer = Trimmer()
+        self.turns = Turns(WELCOMES_PER_PASS)
 
     @contextlib.asynccontextmanager
     async def _lifecycle(self, board_id: str) -> AsyncIterator[None]:
@@ -563,6 +627,7 @@ class Hub:
         self, board_id: str, client: Client, welcome: Callable[[Room], Awaitable[tuple[Welcome, int]]]
     ) -> Room:
         """Add `client` to its room with the welcome built under the room's lock."""
+        await self.turns.take()
         async with self._lifecycle(board_id):
             room = self.rooms.get(board_id)
             if room is None:
@@ -575,7 +640,7 @@ class Hub:
                 message, seq = await welcome(room)
                 client.send_welcome(message)
                 client.sent_seq = seq
-                room.clients.add(client)
+                arrived = room.join(client)
         except BaseException:
             async with self._lifecycle(board_id):
                 room.arriving -= 1
@@ -584,7 +649,7 @@ class Hub:
         async with self._lifecycle(board_id):
             room.arriving -= 1
         self._admit(client)
-        self.announce_presence(room, client)
+        self.announce_presence(room, client, changed=arrived)
         return room
 
     def _admit(self, client: Client) -> None:
@@ -615,9 +680,9 @@ class Hub:
             room = self.rooms.get(board_id)
             if room is None:
                 return
-            room.clients.discard(client)
+            left = room.leave(client)
             closed = await self._close_if_empty(board_id, room)
-            if not closed:
+            if not closed and left:
                 self.announce_presence(room)
         self.trimmer.departed(room_closed=closed)
 
@@ -629,11 +694,13 @@ class Hub:
         await room.stop()
         return True
 
-    def announce_presence(self, room: Room, newcomer: Client | None = None) -> None:
-        """Tell this process's presence what its sockets hold; the room broadcasts if the merged view
-        changed, and a newcomer who changed nothing still needs to be told who is here."""
-        changed = room.presence.set_local(room.local_online()) if room.presence else False
-        if not changed and newcomer is not None:
+    def announce_presence(self, room: Room, newcomer: Client | None = None, *, changed: bool = True) -> None:
+        """Tell this process's presence what its sockets hold when that `changed` (soon, in one go
+        for a crowd); the room then broadcasts the merged view to everyone, the newcomer included.
+        A newcomer who changed nothing still needs to be told who is here."""
+        if changed:
+            room.local_changed(newcomer)
+        elif newcomer is not None:
             newcomer.send(room.presence_frame())
 
     async def shutdown(self, code: int = CLOSE_SERVICE_RESTART) -> None:

@@ -36,6 +36,7 @@ CLOSE_DRAIN_SECONDS = 10.0
 
 MAX_BATCH = 256  # commands of one board decided and committed together
 BATCH_ATTEMPTS = 3  # a run that lost its seqs to another process is decided again this many times
+RECENT_ANSWERS = 256  # per board: a client resends what it sent since its last ack, a few commands
 MAX_OBSERVED = 4096  # events kept for a busy board to fold; beyond, conflicts catch it up instead
 CONTENDED_SECONDS = 5.0  # after losing a seq to another process, decide under the board's lease this long
 LEASE_SLOTS = 4  # boards of this process holding a lease (and a database connection) at once
@@ -142,6 +143,20 @@ class Runtime:
     # next decision, so a busy board's copy keeps up with the other processes' writes too.
     observed: list[StoredEvent] = field(default_factory=list)
     contended_until: float = 0.0  # loop time until which this board's runs are decided under its lease
+    # (actor, cid) -> seq of the commands this process committed lately: a resent command is answered
+    # from here, without a database read, and never sinks the run it arrives in (its insert would
+    # fail the whole run's transaction, which would then be decided again one command at a time).
+    answers: OrderedDict[tuple[str, str], int] = field(default_factory=OrderedDict)
+
+    def answered(self, actor: str, cid: str | None, seq: int) -> None:
+        if cid is None:
+            return
+        self.answers[(actor, cid)] = seq
+        if len(self.answers) > RECENT_ANSWERS:
+            self.answers.popitem(last=False)
+
+    def answer_of(self, actor: str, cid: str | None) -> int | None:
+        return None if cid is None else self.answers.get((actor, cid))
 
 
 def _consume(future: asyncio.Future[int]) -> None:
@@ -523,6 +538,7 @@ class BoardService:
         head (BATCH_ATTEMPTS), then goes one command at a time too."""
         alone: list[Pending] = []
         answered: list[tuple[Pending, int]] = []
+        resent: list[tuple[Pending, int]] = []
         appends: list[Append] = []
         stored_all: list[StoredEvent] = []
         try:
@@ -539,6 +555,10 @@ class BoardService:
                     key = (item.actor_id, cid)
                     if key in seen:
                         alone.append(item)
+                        continue
+                    known = rt.answer_of(item.actor_id, cid)
+                    if known is not None:
+                        resent.append((item, known))
                         continue
                 try:
                     events = decide(state, item.actor_id, item.cmd, ctx)
@@ -587,6 +607,8 @@ class BoardService:
                 await self._settle(item, self._execute_one(rt, item))
             return
         for item, seq in answered:
+            rt.answered(item.actor_id, item.cid, seq)
+        for item, seq in (*answered, *resent):
             if not item.future.done():
                 item.future.set_result(seq)
         if stored_all:
@@ -604,6 +626,9 @@ class BoardService:
         # contiguous, no duplicate). A refusal is likewise re-decided after catching up, so that a stale
         # copy never refuses what the head allows. rt.lock only keeps this process's own commands for one board from
         # racing each other. No row lock is held across processes.
+        known = rt.answer_of(item.actor_id, item.cid)
+        if known is not None:
+            return known
         for attempt in range(MAX_APPEND_ATTEMPTS):
             try:
                 events = domain.decide(rt.state, item.actor_id, item.cmd, self._context())
@@ -645,6 +670,7 @@ class BoardService:
                 continue
             stored = [StoredEvent(append.first_seq + i, ev) for i, ev in enumerate(events)]
             self._fold(rt, stored)
+            rt.answered(item.actor_id, item.cid, rt.seq)
             await self._publish(rt.board_id, stored)
             await self._maybe_snapshot(rt)
             return rt.seq

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     def retention_max_ms(self) -> int:
         return max(self.retention_days, self.retention_max_days) * DAY_MS
 
+    def alone(self) -> bool:
+        """No shared broker: this process is the only one writing its database (docs/deploy), so
+        what it holds in memory of the database (boards, credentials) is never behind another's."""
+        return not self.redis_url or self.redis_url.startswith("memory://")
+
     def resolved_database_url(self) -> str:
         return async_database_url(self.database_url or f"sqlite:///{self.data_dir / 'atelier.db'}")
 

@@ -60,3 +60,34 @@ async def test_a_run_with_resends_and_refusals_answers_each_once(service: BoardS
     assert rt.seq == head + 5
     stored = await service.store.events_after(board_id=board, seq=0)
     assert [s.seq for s in stored] == list(range(1, rt.seq + 1))
+
+
+async def test_a_resent_command_is_answered_without_sinking_its_run(service: BoardService, monkeypatch):
+    """A client that resends what was accepted (or a flooder that repeats one cid) gets the first
+    answer from memory: the others' commands of the run commit together, nothing is read again."""
+    created = await service.create_board(title="Atelier", language="fr")
+    board, fac = created.board_id, created.participant_id
+    people = [(await service.join(board_id=board, name=f"P{i}", organisation=None))[0] for i in range(4)]
+    await service.execute(board, fac, Command("phase.set", {"phase": "inspiration"}))
+    first = await service.execute(board, people[0], note("Déjà acceptée"), cid="c-0")
+    head = (await service.current(board)).seq
+    reads: list[str] = []
+    for name in ("events_after", "latest_snapshot", "command_seq"):
+        original = getattr(service.store, name)
+
+        async def counted(*args, _original=original, _name=name, **kwargs):
+            reads.append(_name)
+            return await _original(*args, **kwargs)
+
+        monkeypatch.setattr(service.store, name, counted)
+
+    answers = await asyncio.gather(
+        *(service.execute(board, p, note(f"Idée {i}"), cid=f"c-{i}") for i, p in enumerate(people[1:], 1)),
+        *(service.execute(board, people[0], note("Déjà acceptée"), cid="c-0") for _ in range(5)),
+    )
+    fresh = answers[:3]
+    assert answers[3:] == [first] * 5
+    assert sorted(fresh) == list(range(head + 1, head + 4))
+    assert reads == []  # no reload of the board, no lookup of the cid
+    rt = await service.current(board)
+    assert sorted(n.text for n in rt.state.notes.values()) == sorted(["Déjà acceptée", "Idée 1", "Idée 2", "Idée 3"])

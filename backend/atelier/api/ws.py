@@ -138,10 +138,10 @@ async def socket(websocket: WebSocket, code: str) -> None:
     if address is not None and throttle.lookup_wait(address):
         await _refuse(websocket, "rate_limited", hello.lang, close=CLOSE_TOO_SLOW)  # 1013: try again later
         return
-    alone = not settings.redis_url or settings.redis_url.startswith("memory://")
+    alone = settings.alone()
     try:
         board_id = await _board_id(svc, normalise_code(code))
-        found = await svc.boards.store.credential(token=hello.token) if board_id else None
+        found = await svc.boards.store.credential(token=hello.token, board_id=board_id) if board_id else None
     except Unavailable:
         await _refuse(websocket, "unavailable", hello.lang)
         return

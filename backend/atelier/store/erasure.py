@@ -116,6 +116,8 @@ async def erase_board(
         return False  # another process wrote the tombstone first
     if counts[0] == 0:
         return False
+    if store.credentials is not None:
+        store.credentials.forget_board(board_id)
     await _unlink_programmes(store, board_id=board_id)
     return True
 
@@ -257,12 +259,14 @@ async def append_redacting(
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
         await store._on_writer(work)
-        return
-    async with store._begin() as conn:
-        await store._write_rows(conn, rows)
-        found = (await conn.execute(text(select_sql), {"b": board_id, "first": append.first_seq})).all()
-        updates = _redacted([tuple(r) for r in found], redact)
-        if updates:
-            await conn.execute(text(update_sql), [{**u, "b": board_id} for u in updates])
-        for sql, params in after:
-            await conn.execute(text(sql), params)
+    else:
+        async with store._begin() as conn:
+            await store._write_rows(conn, rows)
+            found = (await conn.execute(text(select_sql), {"b": board_id, "first": append.first_seq})).all()
+            updates = _redacted([tuple(r) for r in found], redact)
+            if updates:
+                await conn.execute(text(update_sql), [{**u, "b": board_id} for u in updates])
+            for sql, params in after:
+                await conn.execute(text(sql), params)
+    if store.credentials is not None and participant_id is not None:
+        store.credentials.forget(board_id, participant_id)

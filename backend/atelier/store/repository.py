@@ -19,6 +19,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..domain import BoardState, Event
+from .credentials import CredentialCache
 from .sqlite_writer import SqliteWriter, transaction
 from .tables import Board, CommandRow, CredentialRow, ErasedBoardRow, EventRow, SnapshotRow
 
@@ -270,6 +271,11 @@ def _sqlite_error(exc: BaseException) -> Exception | None:
     return None
 
 
+# Built once: a statement's construction costs more than SQLite takes to answer it.
+CREDENTIAL_BY_HASH = select(K.c.board_id, K.c.participant_id).where(K.c.token_hash == bindparam("h"))
+CREDENTIALS_OF_BOARD = select(K.c.token_hash, K.c.participant_id).where(K.c.board_id == bindparam("b"))
+
+
 class EventStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -283,6 +289,8 @@ class EventStore:
         )
         if engine.dialect.name == "sqlite" and database and database != ":memory:":
             self._sqlite = SqliteWriter(database)
+        # Set by a process alone with this database (credentials.py): token lookups from memory.
+        self.credentials: CredentialCache | None = None
 
     async def _on_writer(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         assert self._sqlite is not None
@@ -398,12 +406,13 @@ class EventStore:
                     _write_rows_sync(conn, rows)
 
             await self._on_writer(work)
-            return
-        async with self._begin() as conn:
-            if (await conn.execute(select(T.c.code_hash).where(T.c.code_hash == hash_token(code)))).first():
-                raise Conflict("code")  # an erased board's code is never given again
-            await conn.execute(insert(B).values(id=board_id, code=code, created_ms=created_ms))
-            await self._write_rows(conn, rows)
+        else:
+            async with self._begin() as conn:
+                if (await conn.execute(select(T.c.code_hash).where(T.c.code_hash == hash_token(code)))).first():
+                    raise Conflict("code")  # an erased board's code is never given again
+                await conn.execute(insert(B).values(id=board_id, code=code, created_ms=created_ms))
+                await self._write_rows(conn, rows)
+        self._remember([[append]], [None])
 
     async def board_id(self, *, code: str) -> str | None:
         async with self._read() as conn:
@@ -421,6 +430,21 @@ class EventStore:
             raise outcome
 
     async def append_many(self, units: Sequence[Sequence[Append]]) -> list[Exception | None]:
+        """Group commit (see `_append_many`); the credentials of what committed are remembered."""
+        outcomes = await self._append_many(units)
+        self._remember(units, outcomes)
+        return outcomes
+
+    def _remember(self, units: Sequence[Sequence[Append]], outcomes: Sequence[Exception | None]) -> None:
+        if self.credentials is None:
+            return
+        for unit, outcome in zip(units, outcomes, strict=True):
+            if outcome is None:
+                for item in unit:
+                    if item.credential is not None:
+                        self.credentials.put(item.credential[0], item.board_id, item.credential[1])
+
+    async def _append_many(self, units: Sequence[Sequence[Append]]) -> list[Exception | None]:
         """Group commit: many commands' events in one transaction. A unit (one command, or one board's
         run of commands) commits whole or not at all; if the group conflicts, it is written again with a
         savepoint per unit, so that one conflict does not sink the others. Returns an outcome per unit.
@@ -488,7 +512,7 @@ class EventStore:
             else:
                 kept.append(index)
         if kept:
-            for index, outcome in zip(kept, await self.append_many([units[i] for i in kept]), strict=True):
+            for index, outcome in zip(kept, await self._append_many([units[i] for i in kept]), strict=True):
                 outcomes[index] = outcome
         return outcomes
 
@@ -559,9 +583,27 @@ class EventStore:
         async with self._read() as conn:
             return (await conn.execute(query)).scalar_one_or_none()
 
-    async def credential(self, *, token: str) -> tuple[str, str] | None:
-        """(board_id, participant_id) for a token, or None."""
-        query = select(K.c.board_id, K.c.participant_id).where(K.c.token_hash == hash_token(token))
+    async def credential(self, *, token: str, board_id: str | None = None) -> tuple[str, str] | None:
+        """(board_id, participant_id) for a token, or None. With `board_id` (the board the caller
+        expects) and a credential cache, that board's credentials are read at once the first time."""
+        token_hash = hash_token(token)
+        cache = self.credentials
+        if cache is not None:
+            found = cache.get(token_hash)
+            if found is None and board_id is not None:
+                await cache.load_board(board_id, lambda: self._credentials_of(board_id))
+                found = cache.get(token_hash)
+            if found is not None:
+                return found
         async with self._read() as conn:
-            row = (await conn.execute(query)).first()
-        return (row.board_id, row.participant_id) if row else None
+            row = (await conn.execute(CREDENTIAL_BY_HASH, {"h": token_hash})).first()
+        if row is None:
+            return None
+        if cache is not None:
+            cache.put(token_hash, row.board_id, row.participant_id)
+        return row.board_id, row.participant_id
+
+    async def _credentials_of(self, board_id: str) -> list[tuple[str, str]]:
+        async with self._read() as conn:
+            rows = (await conn.execute(CREDENTIALS_OF_BOARD, {"b": board_id})).all()
+        return [(row.token_hash, row.participant_id) for row in rows]
