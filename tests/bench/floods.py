@@ -5,7 +5,8 @@
   TCP lets it). Atelier only, with its default budgets: the ceiling has none.
 - `storm`: N sockets of one board (with `notes` notes on it) sending their hello at once, timed to
   the last welcome, against Atelier and the ceiling (told to pad its welcome to Atelier's size);
-  meanwhile another workshop's stamped notes are timed. On Atelier, the server's RSS before the
+  meanwhile another workshop's stamped notes are timed (from a process of its own, so that this one's
+  work of taking the welcomes in is not counted as the server's). On Atelier, the server's RSS before the
   load, at its peak and after it left; a few never-reading sockets stay through the storm.
 
     python -m tests.bench.floods spec.json out.json
@@ -14,10 +15,12 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import secrets
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,7 @@ import httpx
 import orjson
 import websockets
 
-from .loadgen import event_loop_runner, percentiles, raise_nofile, stamp_text
+from .loadgen import Spy, event_loop_runner, percentiles, raise_nofile, stamp_text
 
 _cids = itertools.count(1)
 FLOOD_SOCKETS = 4
@@ -73,6 +76,15 @@ class Target:
             return await asyncio.gather(*(one(i) for i in range(n)))
 
 
+async def spy_on(spec: dict[str, Any], target: Target) -> Spy:
+    """py-spy on the server over the measured window, when the run was asked to profile."""
+    path = spec.get("profile")
+    spy = Spy(target.pid, f"{path}-window.txt" if path else None)
+    if path:
+        await asyncio.sleep(0.5)  # py-spy takes a moment to attach
+    return spy
+
+
 async def open_socket(target: Target, code: str, token: str, **hello: Any) -> tuple[Any, dict[str, Any]]:
     ws = await websockets.connect(f"{target.ws}/ws/{code}", max_size=2**26, compression=None, open_timeout=60)
     await ws.send(orjson.dumps({"type": "hello", "protocol": 1, "token": token, "last_seq": None, **hello}).decode())
@@ -89,6 +101,7 @@ class Stamps:
 
     def __init__(self) -> None:
         self.latencies: list[int] = []
+        self.sent: list[int] = []  # each latency's send time (perf_counter_ns: one clock per machine)
         self.task: asyncio.Task[None] | None = None
 
     def read(self, ws: Any) -> None:
@@ -100,8 +113,9 @@ class Stamps:
                         continue
                     message = orjson.loads(raw)
                     if message.get("type") == "event" and message.get("name") == "note.added":
-                        text = message["data"]["note"]["text"]
-                        self.latencies.append(now - int(text.split(" ", 1)[0][2:]))
+                        sent = int(message["data"]["note"]["text"].split(" ", 1)[0][2:])
+                        self.sent.append(sent)
+                        self.latencies.append(now - sent)
 
         self.task = asyncio.create_task(run())
 
@@ -155,7 +169,9 @@ async def flood(spec: dict[str, Any]) -> dict[str, Any]:
             drains.append(asyncio.create_task(drain(ws)))
     tasks = [asyncio.create_task(flood_one(ws)) for ws in flooders]
     await asyncio.sleep(1.0)
+    spy = await spy_on(spec, target)
     sent = await stamped_sender(fac, p["rate"], time.monotonic() + p["duration"])
+    await spy.stop()
     await asyncio.sleep(1.0)
     stop.set()
     for ws in [fac, bystander, *flooders, *(w for w, _ in others)]:
@@ -195,15 +211,9 @@ async def storm(spec: dict[str, Any]) -> dict[str, Any]:
     welcome_bytes = len(orjson.dumps(welcome))
     await probe.close()
     rss = {"before": rss_kib(target.pid) if atelier else None}
-    # Another workshop goes on during the storm: its stamped notes are timed at one reader.
-    ofac, _ = await open_socket(target, other_code, other_fac)
-    if atelier:
-        await command(ofac, "phase.set", {"phase": "inspiration"})
-    others = [await open_socket(target, other_code, t) for t in other_tokens[1:]]
-    drains = [asyncio.create_task(drain(ws)) for ws, _ in others] + [asyncio.create_task(drain(ofac))]
-    reader, _ = await open_socket(target, other_code, other_tokens[0])
-    stamps = Stamps()
-    stamps.read(reader)
+    # Another workshop goes on during the storm, driven and timed from a process of its own: read
+    # here, its latencies would hold this loop's own work of taking a thousand welcomes in.
+    other = await OtherWorkshop.start(spec, other_code, other_fac, other_tokens)
     # Readers that never read, through the whole storm.
     stuck = []
     for t in tokens[p["sockets"] : p["sockets"] + p["stuck"]]:
@@ -229,12 +239,11 @@ async def storm(spec: dict[str, Any]) -> dict[str, Any]:
             await asyncio.sleep(0.1)
 
     sampler = asyncio.create_task(sample()) if atelier else None
-    until = time.monotonic() + 3600
-    sender = asyncio.create_task(stamped_sender(ofac, p["other_rate"], until))
     await asyncio.sleep(1.0)
     hellos = [orjson.dumps({"type": "hello", "protocol": 1, "token": t, "last_seq": None, **extra}).decode()
               for t in tokens[: p["sockets"]]]
-    marks_before = len(stamps.latencies)
+    spy = await spy_on(spec, target)
+    started_ns = time.perf_counter_ns()
     started = time.perf_counter()
 
     async def welcome_of(ws: Any, hello: str) -> int:
@@ -244,15 +253,19 @@ async def storm(spec: dict[str, Any]) -> dict[str, Any]:
 
     sizes = await asyncio.gather(*(welcome_of(ws, h) for ws, h in zip(sockets, hellos, strict=True)))
     storm_s = time.perf_counter() - started
+    await spy.stop()
     await asyncio.sleep(1.0)
-    during = stamps.latencies[marks_before:]
-    sender.cancel()
-    for ws in [*sockets, *stuck, fac, ofac, reader, *(w for w, _ in others)]:
+    # The notes sent from the storm's first hello to a second after its last welcome.
+    ended_ns = started_ns + int((storm_s + 1.0) * 1e9)
+    timed = await other.stop()
+    during = [lat for sent, lat in timed["stamps"] if started_ns <= sent <= ended_ns]
+    pinged = [lat for sent, lat in timed["pings"] if started_ns <= sent <= ended_ns]
+    for ws in [*sockets, *stuck, fac]:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(ws.close(), 2)
             ws.transport.abort()
     sampling = False
-    for task in [*drains, fac_drain, *([stamps.task] if stamps.task else []), *([sampler] if sampler else [])]:
+    for task in [fac_drain, *([sampler] if sampler else [])]:
         task.cancel()
     after = None
     if atelier:
@@ -265,14 +278,96 @@ async def storm(spec: dict[str, Any]) -> dict[str, Any]:
         "welcomed": len(sizes),
         "storm_s": round(storm_s, 3),
         "other_latency_ms": percentiles(during),
+        "other_ping_ms": percentiles(pinged),
         "rss_kib": rss,
         "errors": sum(1 for size in sizes if not size),
     }
 
 
+class OtherWorkshop:
+    """A workshop of its own (a facilitator writing stamped notes, its participants, one timed
+    reader) in a child process: `python -m tests.bench.floods` with scenario `other`. It says
+    "ready" once its sockets are open, writes until it reads "stop", then leaves its stamps."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, out: Path) -> None:
+        self.proc, self.out = proc, out
+
+    @classmethod
+    async def start(cls, spec: dict[str, Any], code: str, fac_token: str, tokens: list[str]) -> OtherWorkshop:
+        folder = Path(tempfile.mkdtemp(prefix="atelier-other-"))
+        child = {**spec, "scenario": "other", "other": {"code": code, "fac": fac_token, "tokens": tokens}}
+        child.pop("profile", None)
+        (folder / "spec.json").write_bytes(orjson.dumps(child))
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.bench.floods", str(folder / "spec.json"), str(folder / "out.json"),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 120)
+        assert line.strip() == b"ready", line
+        return cls(proc, folder / "out.json")
+
+    async def stop(self) -> dict[str, list[tuple[int, int]]]:
+        """(send time, latency) in ns of every stamped note the reader took ("stamps") and of every
+        ping answered ("pings")."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"stop\n")
+        await self.proc.stdin.drain()
+        await asyncio.wait_for(self.proc.wait(), 60)
+        out = orjson.loads(self.out.read_bytes())
+        return {kind: [tuple(pair) for pair in out[kind]] for kind in ("stamps", "pings")}  # type: ignore[misc]
+
+
+async def other_workshop(spec: dict[str, Any]) -> dict[str, Any]:
+    p, mine = spec["params"], spec["other"]
+    target = Target(spec)
+    ofac, _ = await open_socket(target, mine["code"], mine["fac"])
+    if target.kind == "atelier":
+        await command(ofac, "phase.set", {"phase": "inspiration"})
+    others = [await open_socket(target, mine["code"], t) for t in mine["tokens"][1:]]
+    # One participant pings 20 times a second: the server's own loop, without a commit in the way.
+    pings: list[tuple[int, int]] = []
+    drains = [asyncio.create_task(pinger(ws, pings)) for ws, _ in others[:1]]
+    drains += [asyncio.create_task(drain(ws)) for ws, _ in others[1:]] + [asyncio.create_task(drain(ofac))]
+    reader, _ = await open_socket(target, mine["code"], mine["tokens"][0])
+    stamps = Stamps()
+    stamps.read(reader)
+    sender = asyncio.create_task(stamped_sender(ofac, p["other_rate"], time.monotonic() + 3600))
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    sender.cancel()
+    for ws in [ofac, reader, *(w for w, _ in others)]:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.close(), 2)
+    for task in [*drains, *([stamps.task] if stamps.task else [])]:
+        task.cancel()
+    return {"stamps": list(zip(stamps.sent, stamps.latencies, strict=True)), "pings": pings}
+
+
+async def pinger(ws: Any, pings: list[tuple[int, int]]) -> None:
+    """(send time, round trip) of pings sent 20 times a second, answered in order."""
+    sent: collections.deque[int] = collections.deque()
+
+    async def send() -> None:
+        while True:
+            sent.append(time.perf_counter_ns())
+            await ws.send('{"type": "ping"}')
+            await asyncio.sleep(0.05)
+
+    task = asyncio.create_task(send())
+    try:
+        with contextlib.suppress(websockets.ConnectionClosed):
+            async for raw in ws:
+                if raw.startswith('{"type":"pong"') and sent:
+                    at = sent.popleft()
+                    pings.append((at, time.perf_counter_ns() - at))
+    finally:
+        task.cancel()
+
+
 async def amain(spec: dict[str, Any]) -> dict[str, Any]:
     raise_nofile()
-    run = {"flood": flood, "storm": storm}[spec["scenario"]]
+    run = {"flood": flood, "storm": storm, "other": other_workshop}[spec["scenario"]]
     return await asyncio.wait_for(run(spec), spec.get("deadline_s", 870))
 
 

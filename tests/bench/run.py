@@ -319,9 +319,9 @@ def run_scenario(
             out[f"{kind}_p99s"] = [r.get("atelier", {}).get("latency_ms", {}).get("p99") for r in done]
         return out
     if name == "flood":
-        return run_flood(sizes["flood"], workdir)
+        return run_flood(sizes["flood"], workdir, profile_dir)
     if name == "storm":
-        return run_storm(sizes["storm"], workdir)
+        return run_storm(sizes["storm"], workdir, profile_dir)
     if name == "scaleout":
         return run_scaleout(sizes, workdir, profile_dir)
     env = UNLIMITED if name == "saturation" else None
@@ -329,13 +329,24 @@ def run_scenario(
 
 
 def floods_on(
-    kind: str, scenario: str, params: dict[str, Any], workdir: Path, env: dict[str, str] | None
+    kind: str,
+    scenario: str,
+    params: dict[str, Any],
+    workdir: Path,
+    env: dict[str, str] | None,
+    profile: tuple[Path, str] | None = None,
 ) -> dict[str, Any]:
     """One run of a tests/bench/floods.py scenario against a fresh Atelier or ceiling."""
 
     def spec(endpoint: tuple[str, int], pid: int) -> dict[str, Any]:
         target = {"kind": kind, "endpoints": [endpoint], "pids": [pid]}
-        return {"scenario": scenario, "params": params, "target": target, "deadline_s": GEN_TIMEOUT_S - 30}
+        out = {"scenario": scenario, "params": params, "target": target, "deadline_s": GEN_TIMEOUT_S - 30}
+        if profile is not None and kind == "atelier":
+            # py-spy samples the server over the measured window only (the storm's hellos, the flood's
+            # stamped notes), not the setup.
+            profile[0].mkdir(parents=True, exist_ok=True)
+            out["profile"] = str(profile[0].resolve() / profile[1])
+        return out
 
     if kind == "ceiling":
         with ceiling(workdir) as ceil:
@@ -346,14 +357,16 @@ def floods_on(
         return attach_logs(result, procs)
 
 
-def run_flood(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
+def run_flood(params: dict[str, Any], workdir: Path, profile_dir: Path | None = None) -> dict[str, Any]:
     """A bystander's p99 without and with a participant flooding from 4 sockets, default budgets."""
     params = dict(params)
     repeats = params.pop("repeats", FLOOD_REPEATS)
     runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "flooded": []}
     for _ in range(repeats):
-        runs["baseline"].append(floods_on("atelier", "flood", {**params, "flood": 0}, workdir, None))
-        runs["flooded"].append(floods_on("atelier", "flood", {**params, "flood": 1}, workdir, None))
+        profile = (profile_dir, "flood-baseline") if profile_dir else None
+        runs["baseline"].append(floods_on("atelier", "flood", {**params, "flood": 0}, workdir, None, profile))
+        profile = (profile_dir, "flood-flooded") if profile_dir else None
+        runs["flooded"].append(floods_on("atelier", "flood", {**params, "flood": 1}, workdir, None, profile))
     out: dict[str, Any] = {"params": params, "repeats": repeats}
     for kind, done in runs.items():
         out[kind] = min(done, key=lambda r: (r.get("bystander_latency_ms") or {}).get("p99") or 1e18)
@@ -361,13 +374,14 @@ def run_flood(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
     return out
 
 
-def run_storm(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
+def run_storm(params: dict[str, Any], workdir: Path, profile_dir: Path | None = None) -> dict[str, Any]:
     """N hellos at once on one board, Atelier then the ceiling (its welcome padded to Atelier's size)."""
     # The storm's sockets finish their handshakes first, which on a busy machine takes longer than
     # the hello timeout; they also set up the board with more commands than a person sends.
     env = {**UNLIMITED, "ATELIER_HELLO_TIMEOUT": "300"}
     out: dict[str, Any] = {"params": params, "env": env}
-    out["atelier"] = floods_on("atelier", "storm", params, workdir, env)
+    profile = (profile_dir, "storm") if profile_dir else None
+    out["atelier"] = floods_on("atelier", "storm", params, workdir, env, profile)
     if WITH_CEILING:
         pad = out["atelier"].get("welcome_bytes") or 0
         out["ceiling"] = floods_on("ceiling", "storm", {**params, "pad_bytes": pad}, workdir, None)
