@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -85,6 +86,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
         app.state.services = Services(settings=settings, boards=service, hub=hub)
         sweep = RetentionSweep(service, settings)
         sweep.start()
+        # What exists now (the libraries, the app, its services) lives as long as the process: out of
+        # the collector's sight, a full collection no longer walks its ~165,000 objects, a ~110 ms
+        # pause that every socket of every board felt, a few times a minute under load.
+        gc.freeze()
         try:
             yield
         finally:

@@ -77,7 +77,9 @@ FULL: dict[str, dict[str, Any]] = {
     },
 }
 SLOWREADER_REPEATS = 2
-FLOOD_REPEATS = 2  # baseline and flooded runs alternate; the quieter of each kind is kept
+# Baseline and flooded runs alternate; the goal reads the median of each kind's p99s (one run's p99
+# moves by tens of percent with whatever else the shared machine does), the quieter run is kept too.
+FLOOD_REPEATS = 5
 SCALEOUT_REPEATS = 5  # runs of each process count in the scale-out saturation shape (the median is kept)
 QUICK: dict[str, dict[str, Any]] = {
     "workshops": {"boards": 4, "per_board": 5, "interval": 0.5, "duration": 3.0, "votes": 2},
@@ -370,7 +372,10 @@ def run_flood(params: dict[str, Any], workdir: Path, profile_dir: Path | None = 
     out: dict[str, Any] = {"params": params, "repeats": repeats}
     for kind, done in runs.items():
         out[kind] = min(done, key=lambda r: (r.get("bystander_latency_ms") or {}).get("p99") or 1e18)
-        out[f"{kind}_p99s"] = [(r.get("bystander_latency_ms") or {}).get("p99") for r in done]
+        p99s = [(r.get("bystander_latency_ms") or {}).get("p99") for r in done]
+        out[f"{kind}_p99s"] = p99s
+        measured = sorted(p for p in p99s if p is not None)
+        out[f"{kind}_p99_median"] = measured[len(measured) // 2] if measured else None
     return out
 
 
@@ -563,7 +568,8 @@ def render(name: str, result: dict[str, Any]) -> str:
                 f"flood {fmt(r.get('flood_frames_per_second'))} frames/s sent  errors {r.get('errors')}"
             )
         return f"\n== flood {result['params']} (default budgets; p99s {result.get('baseline_p99s')} → "  \
-            f"{result.get('flooded_p99s')})\n" + "\n".join(rows)
+            f"{result.get('flooded_p99s')}, medians {result.get('baseline_p99_median')} → "  \
+            f"{result.get('flooded_p99_median')})\n" + "\n".join(rows)
     if name == "storm":
         rows = []
         for kind in ("atelier", "ceiling"):
@@ -684,12 +690,12 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             None if ratio is None else ratio <= 1.10,
         )
     )
-    base, flooded = (get("flood", k, "bystander_latency_ms", "p99") for k in ("baseline", "flooded"))
+    base, flooded = (get("flood", f"{k}_p99_median") for k in ("baseline", "flooded"))
     ratio = flooded / base if flooded and base else None
     out.append(
         (
             "a participant flooding from 4 sockets raises a bystander's p99 by less than 10 %",
-            f"p99 {base:.1f} → {flooded:.1f} ms = {ratio:.2f}×" if ratio else "—",
+            f"median p99 {base:.1f} → {flooded:.1f} ms = {ratio:.2f}×" if ratio else "—",
             None if ratio is None else ratio < 1.10,
         )
     )
