@@ -2,7 +2,7 @@
 notes as they arrive (the new note's card shows without a click), a reader on another page keeps the
 cards they read; back from the newest notes, forward onto the last page, the first page and the newest
 by buttons and keyboard; the page line is said once a turn, not once a note; the page buttons fit and
-wrap at 320 px, on a phone (390×844) and on a laptop (1366×768)."""
+wrap at 320 px, on a phone (390×844, where they show arrows) and on a laptop (1366×768)."""
 
 from __future__ import annotations
 
@@ -168,6 +168,9 @@ async def test_the_newest_page_follows_new_notes_and_other_pages_stay_put(server
             )
             assert not layout["overlaps"] and not layout["outside"] and not layout["cut"], (name, layout)
             assert layout["scroll"] <= width, (name, layout)
+            # On a phone the buttons show arrows (« ‹ › »); their words stay their names.
+            for label in ("Premières notes", "Notes précédentes", "Notes suivantes", "Plus récentes"):
+                assert await nav.get_by_role("button", name=label, exact=True).count() == 1, (name, label)
         assert reader.errors == [] and newest.errors == []
     finally:
         for page in (reader, newest):

@@ -58,10 +58,10 @@ export function mountNotesPanel(el, options = {}) {
   // announced elsewhere). What a turn of the page shows is said once, by `turned`.
   const pageText = h('p', { class: 'notes-panel__page', 'data-testid': 'notes-page' });
   const turned = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'notes-page-announce' });
-  const firstPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-first', i18n: 'phone.notes.first' });
-  const previousPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-previous', i18n: 'phone.notes.previous' });
-  const nextPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-next', i18n: 'phone.notes.next' });
-  const newestPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-newest', i18n: 'phone.notes.newest' });
+  const firstPage = pageButton('notes-first', 'phone.notes.first', '«', true);
+  const previousPage = pageButton('notes-previous', 'phone.notes.previous', '‹', true);
+  const nextPage = pageButton('notes-next', 'phone.notes.next', '›', false);
+  const newestPage = pageButton('notes-newest', 'phone.notes.newest', '»', false);
   const back = h('div', { class: 'notes-panel__turn notes-panel__turn--back' }, firstPage, previousPage);
   const forward = h('div', { class: 'notes-panel__turn notes-panel__turn--forward' }, nextPage, newestPage);
   const pages = h('nav', { class: 'notes-panel__pages', hidden: true, i18nAttrs: { 'aria-label': 'phone.notes.pages_label' } }, back, pageText, forward, turned);
@@ -223,6 +223,20 @@ export function mountNotesPanel(el, options = {}) {
       return canvas.suggestPosition();
     },
   };
+}
+
+/**
+ * A button that turns the pages: its words, and an arrow that alone shows where the nav is too narrow
+ * for the words of four buttons (a phone: « ‹ … › », the words still its accessible name).
+ * @param {string} testId
+ * @param {string} key
+ * @param {string} arrow
+ * @param {boolean} arrowFirst
+ */
+function pageButton(testId, key, arrow, arrowFirst) {
+  const glyph = h('span', { class: 'notes-panel__arrow', 'aria-hidden': 'true', text: arrow });
+  const label = h('span', { class: 'notes-panel__label', i18n: key });
+  return h('button', { type: 'button', class: 'button button--small', 'data-testid': testId }, ...(arrowFirst ? [glyph, label] : [label, glyph]));
 }
 
 /** @param {Element} button */
