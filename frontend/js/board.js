@@ -34,7 +34,8 @@ import { mountVoteStatus } from './views/vote-status.js';
 
 // A page of notes in the list: with their buttons, six cards fill a bit more than one phone screen; a
 // laptop's list holds four or five cards a row.
-const NOTES_PER_PAGE = () => (globalThis.matchMedia?.('(min-width: 48em)').matches ? 20 : 6);
+const WIDE = globalThis.matchMedia?.('(min-width: 48em)');
+const NOTES_PER_PAGE = () => (WIDE?.matches ? 20 : 6);
 
 const { announcer } = await initPage();
 const code = codeFromPath(location.pathname);
@@ -130,6 +131,8 @@ function mountViews() {
   };
   selection.subscribe(rerender);
   onTemplates(rerender);
+  // A page of notes holds fewer on a phone: turning the phone or resizing the window pages again.
+  WIDE?.addEventListener?.('change', rerender);
   // Actions go to whichever session is current.
   const socket = /** @type {any} */ ({ send: (/** @type {string} */ name, /** @type {any} */ args) => /** @type {any} */ (session).socket.send(name, args) });
   bindActions(boardSection, socket, announcer, {

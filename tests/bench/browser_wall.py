@@ -8,7 +8,9 @@ For each size it reports, for each page: the time from navigation to the first f
 whole wall (every card in place), frames per second while the notes arrive, long tasks (> 50 ms,
 PerformanceObserver 'longtask') after that first paint, and the delay from a note's ack (at the
 client that wrote it) to the first frame after its card entered the page (p50 / p95). Both clocks
-are this machine's wall clock. Bounded: at most 5,000 notes, every wait has a deadline.
+are this machine's wall clock. The participant's list turns pages: before the arrivals the bench
+presses its "Plus récentes" once, and then nothing: the list follows the newest notes by itself.
+Bounded: at most 5,000 notes, every wait has a deadline.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import asyncio
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -82,10 +85,6 @@ PROBE = """
   }).observe(document, { childList: true, subtree: true });
   const frame = () => {
     bench.frames += 1;
-    // During the arrivals, the participant's paged list is read at its last page, where new notes
-    // land (oldest first), as a participant following the newest ones would: a turn costs a frame.
-    const next = bench.follow && document.querySelector('[data-testid=notes-next]');
-    if (next && next.checkVisibility() && next.getAttribute('aria-disabled') !== 'true') next.click();
     if (pending.length) {
       // The first frame after the card entered the page: it is on screen from this paint.
       const now = Date.now();
@@ -225,6 +224,21 @@ async def _open(browser: Any, url: str, code: str, credential: dict[str, str], w
     return page, errors
 
 
+async def _follow_newest(page: Any) -> bool:
+    """Press "Plus récentes" when the list is paged, wait for a frame; whether it now shows the newest
+    notes (False when all fit on one page: nothing to press, and they are all in view)."""
+    newest = page.get_by_test_id("notes-newest")
+    if not await newest.is_visible():
+        return False
+    if await newest.get_attribute("aria-disabled") != "true":
+        await newest.click()
+    await page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    line = await page.get_by_test_id("notes-page").text_content() or ""
+    numbers = [int(n) for n in re.findall(r"\d+", line)]
+    assert len(numbers) == 3 and numbers[1] == numbers[2], f"not on the newest notes: {line!r}"
+    return True
+
+
 async def _run_size(browser: Any, server: ServerProcess, notes: int, rate: float, duration: float) -> dict[str, Any]:
     seeded = await _seed(server, notes)
     code, board = seeded["code"], seeded["board"]
@@ -249,10 +263,13 @@ async def _run_size(browser: Any, server: ServerProcess, notes: int, rate: float
     # Only the sender and the pages listen now: the other writers' sockets would load this machine.
     for client in seeded["writers"][:-1]:
         await client.close()
+    # The participant reads the newest notes, as one following the room would: one press of the
+    # list's "Plus récentes" before the arrivals, then no click at all; the follow mode of the list
+    # must bring each new note into view.
+    result["participant_follows"] = await _follow_newest(pages["participant"][0])
     acks: dict[str, float] = {}
     committed: dict[str, float] = {}
-    starts = {name: await page.evaluate(
-        "() => { window.__bench.follow = true; return [window.__bench.frames, performance.now()]; }")
+    starts = {name: await page.evaluate("() => [window.__bench.frames, performance.now()]")
               for name, (page, _) in pages.items()}
     count = max(1, int(rate * duration))
     began = time.monotonic()

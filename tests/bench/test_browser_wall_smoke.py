@@ -48,6 +48,8 @@ def test_quick_browser_wall_reports_every_figure(tmp_path: Path) -> None:
                 assert page["notes_listed_at_first_paint"] == size, page
                 if page["paged_at_first_paint"]:
                     assert 0 < page["cards_at_first_paint"] < size, page
+                    # It pressed "Plus récentes" once, and the list followed the arrivals from there.
+                    assert result["participant_follows"], result
                 else:
                     assert page["cards_at_first_paint"] == size, page
             assert page["first_paint_ms"] > 0 and page["first_paint_from_state_ms"] is not None

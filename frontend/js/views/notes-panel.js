@@ -5,6 +5,7 @@ import { h, setAttr, setHidden, setText, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { canMoveNote, isFacilitatorRole, notesInOrder } from '../store.js';
 import { mountNoteList } from './note-list.js';
+import { FIRST_PLACE, jumpTo, pageMoves, pageView, turnPage } from './note-pages.js';
 import { ZOOM_LEVELS, mountNotesCanvas } from './notes-canvas.js';
 
 /** @typedef {{state: import('../store.js').State, you: import('../store.js').You, seq: number}} Context */
@@ -26,8 +27,9 @@ function initialView() {
 
 /**
  * With `pageSize`, the list shows that many notes at a time, with buttons to turn the pages (a phone
- * page stays a few screens long with 60 notes); `update(ctx, {scope: 'phase'})` lists the current
- * phase's notes, the earlier ones behind a button.
+ * page stays a few screens long with 60 notes); a reader on the last page follows the newest notes
+ * (note-pages.js), one on another page keeps the notes they read. `update(ctx, {scope: 'phase'})`
+ * lists the current phase's notes, the earlier ones behind a button.
  * @param {HTMLElement} el a <section>
  * @param {{pageSize?: () => number}} [options] the page size for the current viewport
  */
@@ -51,13 +53,24 @@ export function mountNotesPanel(el, options = {}) {
   const canvasHost = h('div', { class: 'notes-panel__canvas' });
   const listHost = h('div', { class: 'notes-panel__list' });
   const earlier = h('button', { type: 'button', class: 'button button--small notes-panel__earlier', 'data-testid': 'notes-earlier', 'aria-pressed': 'false', hidden: true });
-  const pageText = h('p', { class: 'notes-panel__page', 'data-testid': 'notes-page', 'aria-live': 'polite' });
-  const previousPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-previous', i18n: 'phone.notes.previous' });
-  const nextPage = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'notes-next', i18n: 'phone.notes.next' });
-  const pages = h('nav', { class: 'notes-panel__pages', hidden: true, i18nAttrs: { 'aria-label': 'phone.notes.pages_label' } }, previousPage, pageText, nextPage);
+  // The line changes with every note that arrives ("… sur 2001"): it is not a live region, or a
+  // screen reader would read it out 20 times a second in a busy room (the notes themselves are
+  // announced elsewhere). What a turn of the page shows is said once, by `turned`.
+  const pageText = h('p', { class: 'notes-panel__page', 'data-testid': 'notes-page' });
+  const turned = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'notes-page-announce' });
+  const firstPage = pageButton('notes-first', 'phone.notes.first', '«', true);
+  const previousPage = pageButton('notes-previous', 'phone.notes.previous', '‹', true);
+  const nextPage = pageButton('notes-next', 'phone.notes.next', '›', false);
+  const newestPage = pageButton('notes-newest', 'phone.notes.newest', '»', false);
+  const back = h('div', { class: 'notes-panel__turn notes-panel__turn--back' }, firstPage, previousPage);
+  const forward = h('div', { class: 'notes-panel__turn notes-panel__turn--forward' }, nextPage, newestPage);
+  const pages = h('nav', { class: 'notes-panel__pages', hidden: true, i18nAttrs: { 'aria-label': 'phone.notes.pages_label' } }, back, pageText, forward, turned);
   el.append(heading, toolbar, hint, empty, earlier, canvasHost, listHost, pages);
   let showEarlier = false;
-  let page = 0;
+  /** @type {import('./note-pages.js').Place} where the reader is in the pages */
+  let place = FIRST_PLACE;
+  /** the list's length and page size at the last render, for the buttons */
+  let listed = { count: 0, size: 0 };
   /** @type {'phase'|'all'} */
   let scope = 'all';
   /** @type {string|null} the phase the scope was set for: a new phase folds the earlier notes again */
@@ -66,15 +79,24 @@ export function mountNotesPanel(el, options = {}) {
     showEarlier = !showEarlier;
     render();
   });
-  /** @param {number} step */
-  function turn(step) {
-    if (!isEnabledButton(step < 0 ? previousPage : nextPage)) return;
-    page += step;
-    render();
-    listHost.querySelector('.note-list__items')?.scrollIntoView?.({ block: 'start' });
+  /**
+   * @param {HTMLElement} button
+   * @param {(count: number, size: number) => import('./note-pages.js').Place} move
+   */
+  function onTurn(button, move) {
+    button.addEventListener('click', () => {
+      if (!isEnabledButton(button)) return;
+      place = move(listed.count, listed.size);
+      render();
+      listHost.querySelector('.note-list__items')?.scrollIntoView?.({ block: 'start' });
+      // Said once, because the reader asked for it; the visible line goes on changing silently.
+      setText(turned, pageText.textContent ?? '');
+    });
   }
-  previousPage.addEventListener('click', () => turn(-1));
-  nextPage.addEventListener('click', () => turn(1));
+  onTurn(firstPage, (count, size) => jumpTo('first', count, size));
+  onTurn(previousPage, (count, size) => turnPage(place, -1, count, size));
+  onTurn(nextPage, (count, size) => turnPage(place, 1, count, size));
+  onTurn(newestPage, (count, size) => jumpTo('newest', count, size));
 
   const canvas = mountNotesCanvas(canvasHost, { moveHintId: hintId });
   const list = mountNoteList(listHost, { labelKey: 'canvas.label' });
@@ -127,8 +149,11 @@ export function mountNotesPanel(el, options = {}) {
     const { state, you } = shown;
     const anyMovable = view === 'canvas' && Object.values(state.notes).some((note) => canMoveNote(state, you, note));
     setHidden(hint, !anyMovable);
-    if (view === 'canvas') canvas.update(shown);
-    else list.update(paged(shown));
+    if (view === 'canvas') {
+      // The free wall shows every note: no pages.
+      setHidden(pages, true);
+      canvas.update(shown);
+    } else list.update(paged(shown));
   }
 
   /**
@@ -155,17 +180,20 @@ export function mountNotesPanel(el, options = {}) {
    */
   function paged(ctx) {
     const size = options.pageSize?.() ?? 0;
-    const ordered = size ? notesInOrder(ctx.state) : [];
-    const count = ordered.length;
-    const pageCount = Math.max(1, Math.ceil(count / (size || 1)));
-    setHidden(pages, !size || count <= size);
-    if (!size || count <= size) return ctx;
-    page = Math.min(Math.max(0, page), pageCount - 1);
-    const from = page * size;
-    const slice = ordered.slice(from, from + size);
-    setText(pageText, t('phone.notes.page', { from: from + 1, to: from + slice.length, count }));
-    setAttr(previousPage, 'aria-disabled', page === 0 ? 'true' : null);
-    setAttr(nextPage, 'aria-disabled', page >= pageCount - 1 ? 'true' : null);
+    const count = size ? Object.keys(ctx.state.notes).length : 0;
+    const shown = pageView(place, count, size);
+    // Kept as made consistent: a reader of the one page follows once notes no longer fit on it.
+    place = shown.place;
+    listed = { count, size };
+    setHidden(pages, !shown.paged);
+    if (!shown.paged) return ctx;
+    const slice = notesInOrder(ctx.state).slice(shown.from, shown.to);
+    setText(pageText, t('phone.notes.page', { from: shown.from + 1, to: shown.to, count }));
+    const moves = pageMoves(shown);
+    setAttr(firstPage, 'aria-disabled', moves.first ? null : 'true');
+    setAttr(previousPage, 'aria-disabled', moves.previous ? null : 'true');
+    setAttr(nextPage, 'aria-disabled', moves.next ? null : 'true');
+    setAttr(newestPage, 'aria-disabled', moves.newest ? null : 'true');
     return { ...ctx, state: { ...ctx.state, notes: Object.fromEntries(slice.map((note) => [note.id, note])) } };
   }
 
@@ -195,6 +223,20 @@ export function mountNotesPanel(el, options = {}) {
       return canvas.suggestPosition();
     },
   };
+}
+
+/**
+ * A button that turns the pages: its words, and an arrow that alone shows where the nav is too narrow
+ * for the words of four buttons (a phone: « ‹ … › », the words still its accessible name).
+ * @param {string} testId
+ * @param {string} key
+ * @param {string} arrow
+ * @param {boolean} arrowFirst
+ */
+function pageButton(testId, key, arrow, arrowFirst) {
+  const glyph = h('span', { class: 'notes-panel__arrow', 'aria-hidden': 'true', text: arrow });
+  const label = h('span', { class: 'notes-panel__label', i18n: key });
+  return h('button', { type: 'button', class: 'button button--small', 'data-testid': testId }, ...(arrowFirst ? [glyph, label] : [label, glyph]));
 }
 
 /** @param {Element} button */

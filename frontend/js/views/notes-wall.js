@@ -295,6 +295,15 @@ export function mountNotesWall(el, options = {}) {
 
   /** @param {Context} ctx */
   function update(ctx) {
+    if (projector && (regionW <= 0 || regionH <= 0)) {
+      // The region is not measured yet (its page places it after this update) or is hidden: the fit
+      // cannot know how many notes it holds, and would lay out every note of the board (2,000 cards
+      // built, then dropped a frame later but one: most of the projector's first paint at 2,000
+      // notes). The ResizeObserver measures it after the layout that places it, before that frame is
+      // painted, and renders then (the same context again: every card is drawn).
+      last = ctx;
+      return;
+    }
     const { state, you } = ctx;
     const nextGlobals = [state.board, state.participants, state.votes, state.my_votes, state.groups, you, currentLanguage()];
     // The same context again means something outside it changed (selection, templates, language).
