@@ -1,8 +1,9 @@
 """Load generator for the abuse scenarios (run by tests/bench/run.py, one process per run):
 
 - `flood`: a bystander's delivery latency on a board where a facilitator posts stamped notes, with
-  and without a participant flooding from 4 sockets (pings, invalid frames and commands, as fast as
-  TCP lets it). Atelier only, with its default budgets: the ceiling has none.
+  and without a participant flooding from 4 sockets (pings, invalid frames and a resent command, as
+  fast as TCP lets it, from a process of its own). Atelier only, with its default budgets: the
+  ceiling has none.
 - `storm`: N sockets of one board (with `notes` notes on it) sending their hello at once, timed to
   the last welcome, against Atelier and the ceiling (told to pad its welcome to Atelier's size);
   meanwhile another workshop's stamped notes are timed (from a process of its own, so that this one's
@@ -148,43 +149,27 @@ async def flood(spec: dict[str, Any]) -> dict[str, Any]:
     stamps = Stamps()
     stamps.read(bystander)
     fac_drain = asyncio.create_task(drain(fac))
-    flooders: list[Any] = []
-    frames = 0
-    stop = asyncio.Event()
-
-    async def flood_one(ws: Any) -> None:
-        nonlocal frames
-        junk = ['{"type": "ping"}', "not json", orjson.dumps({"type": "cmd", "cid": "x", "name": "note.add",
-                                                               "args": {"text": "flood"}}).decode()]
-        with contextlib.suppress(websockets.ConnectionClosed):
-            while not stop.is_set():
-                for frame in junk:
-                    await ws.send(frame)  # waits when TCP pushes back: that is the point
-                    frames += 1
-
-    if p.get("flood"):
-        for _ in range(FLOOD_SOCKETS):
-            ws, _ = await open_socket(target, code, tokens[1])
-            flooders.append(ws)
-            drains.append(asyncio.create_task(drain(ws)))
-    tasks = [asyncio.create_task(flood_one(ws)) for ws in flooders]
+    # The flooder writes from a process of its own: in this one, its sends would take the loop the
+    # bystander reads on, and its cost would be counted as the server's.
+    flooding = await Child.start(spec, "flooder", code=code, token=tokens[1]) if p.get("flood") else None
     await asyncio.sleep(1.0)
     spy = await spy_on(spec, target)
     sent = await stamped_sender(fac, p["rate"], time.monotonic() + p["duration"])
     await spy.stop()
     await asyncio.sleep(1.0)
-    stop.set()
-    for ws in [fac, bystander, *flooders, *(w for w, _ in others)]:
+    flooded = await flooding.stop() if flooding else {"frames": 0, "seconds": 1.0}
+    frames = flooded["frames"]
+    for ws in [fac, bystander, *(w for w, _ in others)]:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(ws.close(), 5)
-    for task in [*tasks, *drains, fac_drain, *( [stamps.task] if stamps.task else [])]:
+    for task in [*drains, fac_drain, *( [stamps.task] if stamps.task else [])]:
         task.cancel()
     return {
         "params": p,
         "sent_stamped": sent,
         "bystander_latency_ms": percentiles(stamps.latencies),
         "flood_frames_sent": frames,
-        "flood_frames_per_second": round(frames / (p["duration"] + 2), 1),
+        "flood_frames_per_second": round(frames / flooded["seconds"], 1),
         "errors": 0 if len(stamps.latencies) == sent else 1,
     }
 
@@ -213,7 +198,7 @@ async def storm(spec: dict[str, Any]) -> dict[str, Any]:
     rss = {"before": rss_kib(target.pid) if atelier else None}
     # Another workshop goes on during the storm, driven and timed from a process of its own: read
     # here, its latencies would hold this loop's own work of taking a thousand welcomes in.
-    other = await OtherWorkshop.start(spec, other_code, other_fac, other_tokens)
+    other = await Child.start(spec, "other", code=other_code, fac=other_fac, tokens=other_tokens)
     # Readers that never read, through the whole storm.
     stuck = []
     for t in tokens[p["sockets"] : p["sockets"] + p["stuck"]]:
@@ -284,18 +269,18 @@ async def storm(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class OtherWorkshop:
-    """A workshop of its own (a facilitator writing stamped notes, its participants, one timed
-    reader) in a child process: `python -m tests.bench.floods` with scenario `other`. It says
-    "ready" once its sockets are open, writes until it reads "stop", then leaves its stamps."""
+class Child:
+    """A part of a scenario in a child process (`python -m tests.bench.floods` with its own
+    scenario): its event loop is not this one's. It says "ready" once its sockets are open, goes on
+    until it reads "stop", then leaves what it measured."""
 
     def __init__(self, proc: asyncio.subprocess.Process, out: Path) -> None:
         self.proc, self.out = proc, out
 
     @classmethod
-    async def start(cls, spec: dict[str, Any], code: str, fac_token: str, tokens: list[str]) -> OtherWorkshop:
-        folder = Path(tempfile.mkdtemp(prefix="atelier-other-"))
-        child = {**spec, "scenario": "other", "other": {"code": code, "fac": fac_token, "tokens": tokens}}
+    async def start(cls, spec: dict[str, Any], scenario: str, **extra: Any) -> Child:
+        folder = Path(tempfile.mkdtemp(prefix=f"atelier-{scenario}-"))
+        child = {**spec, "scenario": scenario, scenario: extra}
         child.pop("profile", None)
         (folder / "spec.json").write_bytes(orjson.dumps(child))
         proc = await asyncio.create_subprocess_exec(
@@ -307,15 +292,51 @@ class OtherWorkshop:
         assert line.strip() == b"ready", line
         return cls(proc, folder / "out.json")
 
-    async def stop(self) -> dict[str, list[tuple[int, int]]]:
-        """(send time, latency) in ns of every stamped note the reader took ("stamps") and of every
-        ping answered ("pings")."""
+    async def stop(self) -> dict[str, Any]:
         assert self.proc.stdin is not None
         self.proc.stdin.write(b"stop\n")
         await self.proc.stdin.drain()
         await asyncio.wait_for(self.proc.wait(), 60)
-        out = orjson.loads(self.out.read_bytes())
-        return {kind: [tuple(pair) for pair in out[kind]] for kind in ("stamps", "pings")}  # type: ignore[misc]
+        return orjson.loads(self.out.read_bytes())
+
+
+async def until_stopped() -> None:
+    """In a child: say it is ready, then wait for its parent's "stop"."""
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+
+async def flooder(spec: dict[str, Any]) -> dict[str, Any]:
+    """One participant's sockets writing pings, invalid frames and a resent command as fast as TCP
+    lets them, from a process of their own (in the bystander's, they would take its loop)."""
+    mine = spec["flooder"]
+    target = Target(spec)
+    frames = 0
+    stop = asyncio.Event()
+
+    async def flood_one(ws: Any) -> None:
+        nonlocal frames
+        junk = ['{"type": "ping"}', "not json", orjson.dumps({"type": "cmd", "cid": "x", "name": "note.add",
+                                                               "args": {"text": "flood"}}).decode()]
+        with contextlib.suppress(websockets.ConnectionClosed):
+            while not stop.is_set():
+                for frame in junk:
+                    await ws.send(frame)  # waits when TCP pushes back: that is the point
+                    frames += 1
+
+    sockets = [(await open_socket(target, mine["code"], mine["token"]))[0] for _ in range(FLOOD_SOCKETS)]
+    tasks = [asyncio.create_task(flood_one(ws)) for ws in sockets]
+    tasks += [asyncio.create_task(drain(ws)) for ws in sockets]
+    started = time.monotonic()
+    await until_stopped()
+    elapsed = time.monotonic() - started
+    stop.set()
+    for ws in sockets:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.close(), 5)
+    for task in tasks:
+        task.cancel()
+    return {"frames": frames, "seconds": elapsed}
 
 
 async def other_workshop(spec: dict[str, Any]) -> dict[str, Any]:
@@ -333,8 +354,7 @@ async def other_workshop(spec: dict[str, Any]) -> dict[str, Any]:
     stamps = Stamps()
     stamps.read(reader)
     sender = asyncio.create_task(stamped_sender(ofac, p["other_rate"], time.monotonic() + 3600))
-    print("ready", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    await until_stopped()
     sender.cancel()
     for ws in [ofac, reader, *(w for w, _ in others)]:
         with contextlib.suppress(Exception):
@@ -367,7 +387,7 @@ async def pinger(ws: Any, pings: list[tuple[int, int]]) -> None:
 
 async def amain(spec: dict[str, Any]) -> dict[str, Any]:
     raise_nofile()
-    run = {"flood": flood, "storm": storm, "other": other_workshop}[spec["scenario"]]
+    run = {"flood": flood, "storm": storm, "other": other_workshop, "flooder": flooder}[spec["scenario"]]
     return await asyncio.wait_for(run(spec), spec.get("deadline_s", 870))
 
 
