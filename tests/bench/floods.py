@@ -145,9 +145,8 @@ async def flood(spec: dict[str, Any]) -> dict[str, Any]:
     await command(fac, "phase.set", {"phase": "inspiration"})
     others = [await open_socket(target, code, t) for t in tokens[2:]]
     drains = [asyncio.create_task(drain(ws)) for ws, _ in others]
-    bystander, _ = await open_socket(target, code, tokens[0])
-    stamps = Stamps()
-    stamps.read(bystander)
+    # The bystander reads in a process of its own too: in this one, 200 other readers share its loop.
+    bystander = await Child.start(spec, "reader", code=code, token=tokens[0])
     fac_drain = asyncio.create_task(drain(fac))
     # The flooder writes from a process of its own: in this one, its sends would take the loop the
     # bystander reads on, and its cost would be counted as the server's.
@@ -159,18 +158,27 @@ async def flood(spec: dict[str, Any]) -> dict[str, Any]:
     await asyncio.sleep(1.0)
     flooded = await flooding.stop() if flooding else {"frames": 0, "seconds": 1.0}
     frames = flooded["frames"]
-    for ws in [fac, bystander, *(w for w, _ in others)]:
+    stamps = (await bystander.stop())["stamps"]
+    latencies = [lat for _, lat in stamps]
+    first_sent = min((at for at, _ in stamps), default=0)
+    for ws in [fac, *(w for w, _ in others)]:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(ws.close(), 5)
-    for task in [*drains, fac_drain, *( [stamps.task] if stamps.task else [])]:
+    for task in [*drains, fac_drain]:
         task.cancel()
     return {
         "params": p,
         "sent_stamped": sent,
-        "bystander_latency_ms": percentiles(stamps.latencies),
+        "bystander_latency_ms": percentiles(latencies),
+        # When the worst ones were sent (s into the window) and how late they were (ms): a stall
+        # shows as several late notes sent together.
+        "bystander_worst": [
+            [round((at - first_sent) / 1e9, 2), round(lat / 1e6, 1)]
+            for at, lat in sorted(stamps, key=lambda pair: -pair[1])[:8]
+        ],
         "flood_frames_sent": frames,
         "flood_frames_per_second": round(frames / flooded["seconds"], 1),
-        "errors": 0 if len(stamps.latencies) == sent else 1,
+        "errors": 0 if len(latencies) == sent else 1,
     }
 
 
@@ -306,6 +314,20 @@ async def until_stopped() -> None:
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
 
 
+async def reader(spec: dict[str, Any]) -> dict[str, Any]:
+    """One participant reading the stamped notes, alone in its process."""
+    mine = spec["reader"]
+    ws, _ = await open_socket(Target(spec), mine["code"], mine["token"])
+    stamps = Stamps()
+    stamps.read(ws)
+    await until_stopped()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(ws.close(), 5)
+    if stamps.task:
+        stamps.task.cancel()
+    return {"stamps": list(zip(stamps.sent, stamps.latencies, strict=True))}
+
+
 async def flooder(spec: dict[str, Any]) -> dict[str, Any]:
     """One participant's sockets writing pings, invalid frames and a resent command as fast as TCP
     lets them, from a process of their own (in the bystander's, they would take its loop)."""
@@ -387,7 +409,8 @@ async def pinger(ws: Any, pings: list[tuple[int, int]]) -> None:
 
 async def amain(spec: dict[str, Any]) -> dict[str, Any]:
     raise_nofile()
-    run = {"flood": flood, "storm": storm, "other": other_workshop, "flooder": flooder}[spec["scenario"]]
+    run = {"flood": flood, "storm": storm, "other": other_workshop, "flooder": flooder,
+           "reader": reader}[spec["scenario"]]
     return await asyncio.wait_for(run(spec), spec.get("deadline_s", 870))
 
 

@@ -376,6 +376,8 @@ def run_flood(params: dict[str, Any], workdir: Path, profile_dir: Path | None = 
         out[f"{kind}_p99s"] = p99s
         measured = sorted(p for p in p99s if p is not None)
         out[f"{kind}_p99_median"] = measured[len(measured) // 2] if measured else None
+        # Every run's worst notes (when sent, how late): where a run's p99 came from.
+        out[f"{kind}_worst"] = [r.get("bystander_worst") for r in done]
     return out
 
 
