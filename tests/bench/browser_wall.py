@@ -33,6 +33,7 @@ import orjson
 from tests.support.chromium import ARGS as CHROMIUM_ARGS
 from tests.support.chromium import CHROMIUM
 from tests.support.client import create_board, join_board
+from tests.support.pages import open_as
 from tests.support.server import ServerProcess
 
 ARGS = [
@@ -211,18 +212,8 @@ async def _seed(server: ServerProcess, notes: int) -> dict[str, Any]:
 
 async def _open(browser: Any, url: str, code: str, credential: dict[str, str], width: int, height: int,
                 expected: int) -> Any:
-    context = await browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
-    stored = orjson.dumps(orjson.dumps(credential).decode()).decode()
-    await context.add_init_script(
-        f"localStorage.setItem('atelier:board:{code}', {stored}); localStorage.setItem('atelier:notes-view', 'list');"
-    )
-    await context.add_init_script(PROBE)
-    await context.add_init_script(f"window.__bench.expected = {expected};")
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(url)
-    return page, errors
+    page = await open_as(browser, url, code, credential, width, height, PROBE, f"window.__bench.expected = {expected};")
+    return page, page.errors
 
 
 async def _follow_newest(page: Any) -> bool:

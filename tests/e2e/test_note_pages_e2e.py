@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 import pytest
 
 from tests.e2e.look import SHOTS, screenshot
 from tests.support.client import Participant, create_board, join_board
+from tests.support.pages import open_as
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.asyncio
@@ -22,18 +22,8 @@ SEEDED = 45  # more than two laptop pages of 20: pages 1–20, 21–40, then the
 
 
 async def _open(browser: Any, server: ServerProcess, code: str, who: dict[str, Any], width: int, height: int) -> Any:
-    context = await browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
     credential = {"token": who["token"], "participant_id": who["participant_id"], "role": "participant"}
-    await context.add_init_script(
-        f"localStorage.setItem('atelier:board:{code}', {orjson.dumps(orjson.dumps(credential).decode()).decode()});"
-        "localStorage.setItem('atelier:notes-view', 'list');"
-    )
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.errors = errors  # type: ignore[attr-defined]
-    await page.goto(f"{server.url}/b/{code}")
-    return page
+    return await open_as(browser, f"{server.url}/b/{code}", code, credential, width, height)
 
 
 async def _line(page: Any, text: str) -> None:

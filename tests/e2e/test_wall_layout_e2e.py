@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 import pytest
 
 from tests.e2e.look import AXE_TAGS, screenshot
 from tests.support.client import Participant, create_board, join_board
+from tests.support.pages import open_as
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.asyncio
@@ -86,18 +86,6 @@ CLIPPED_JS = """() => [...document.querySelectorAll('.wall [data-note-id]')]
   })"""
 
 
-async def _open(browser: Any, url: str, code: str, credential: dict[str, str], width: int, height: int) -> Any:
-    context = await browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
-    await context.add_init_script(
-        f"localStorage.setItem('atelier:board:{code}', {orjson.dumps(orjson.dumps(credential).decode()).decode()});"
-        "localStorage.setItem('atelier:notes-view', 'list');"
-    )
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.errors = errors  # type: ignore[attr-defined]
-    await page.goto(url)
-    return page
 
 
 async def _wait_cards(page: Any, scope: str, count: int) -> None:
@@ -249,7 +237,7 @@ async def test_notes_of_mixed_lengths_never_cover_each_other_on_any_wall(server:
     ]
     pages = {}
     for name, url, who, width, height, scope in screens:
-        pages[name] = (await _open(browser, url, code, credentials[who], width, height), scope)
+        pages[name] = (await open_as(browser, url, code, credentials[who], width, height), scope)
     for name, (page, scope) in pages.items():
         await _check(page, scope, total, f"{name}-revealed")
 

@@ -31,7 +31,10 @@ class CredentialCache:
         self._loading: dict[str, asyncio.Lock] = {}
         # Boards erased by this process: a commit that raced the erasure must not bring them back.
         self._erased: OrderedDict[str, None] = OrderedDict()
-        self.size = 0
+
+    @property
+    def size(self) -> int:
+        return len(self._board_of)
 
     def get(self, token_hash: str) -> Credential | None:
         board_id = self._board_of.get(token_hash)
@@ -45,7 +48,6 @@ class CredentialCache:
             return
         self._boards.setdefault(board_id, {})[token_hash] = credential_id
         self._board_of[token_hash] = board_id
-        self.size += 1
         self._evict()
 
     async def load_board(self, board_id: str, read: Callable[[], Awaitable[Iterable[tuple[str, str]]]]) -> None:
@@ -83,13 +85,11 @@ class CredentialCache:
         for token_hash in [h for h, c in tokens.items() if c == credential_id]:
             del tokens[token_hash]
             del self._board_of[token_hash]
-            self.size -= 1
 
     def _drop(self, board_id: str) -> None:
         tokens = self._boards.pop(board_id, None) or {}
         for token_hash in tokens:
             del self._board_of[token_hash]
-        self.size -= len(tokens)
         self._complete.discard(board_id)
 
     def _evict(self) -> None:
