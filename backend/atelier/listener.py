@@ -7,6 +7,7 @@ were still open after 75 s). These subclasses of its h11 and websockets-sansio p
 - a cap on open connections per peer address (ATELIER_MAX_CONNECTIONS_PER_ADDRESS), a WebSocket
   counting until it closes; a trusted proxy (ATELIER_TRUSTED_PROXIES) is exempt, since every client
   behind it shares its address (the proxy limits its clients itself, e.g. nginx's limit_conn).
+- on a WebSocket, reads fed to the frame parser a slice at a time while the app keeps up (below).
 `atelier serve` selects them (cli.py); tests/integration/test_floods.py holds them to it.
 """
 
@@ -124,6 +125,46 @@ class GuardedH11Protocol(H11Protocol):
 
 
 class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn parses everything one read brings (up to 256 KiB) and queues every message in it before
+    it pauses reading: from a flooding socket that is ~7,000 small frames parsed in one go (67 ms during
+    which no other socket is served) and held as Python objects (a few MB) until the app, which reads
+    a flooder at its budget's pace, takes them. Here a read waits as bytes and is parsed a slice at a
+    time while fewer than QUEUED messages wait; reading resumes only once both are drained, so what a
+    socket holds is one read plus a slice's messages, and TCP pushes back on the sender."""
+
+    SLICE = 4096
+    QUEUED = 32
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unparsed = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        self._unparsed += data
+        self._feed()
+
+    def _feed(self) -> None:
+        while self._unparsed and self.queue.qsize() < self.QUEUED:
+            if self.conn.parser_exc is not None or self.transport.is_closing():
+                self._unparsed.clear()  # the connection is ending: what it still sent is moot
+                return
+            piece = bytes(self._unparsed[: self.SLICE])
+            del self._unparsed[: self.SLICE]
+            super().data_received(piece)
+        if self._unparsed and not self.read_paused:
+            self.read_paused = True
+            self.transport.pause_reading()
+
+    async def receive(self) -> Any:
+        message = await self.queue.get()
+        if self._unparsed and self.queue.qsize() < self.QUEUED // 2:
+            self._feed()
+        if self.read_paused and self.queue.empty() and not self._unparsed:
+            self.read_paused = False
+            self.transport.resume_reading()
+        return message
+
     def connection_lost(self, exc: Exception | None) -> None:
+        self._unparsed.clear()
         connections().release(self.transport)
         super().connection_lost(exc)

@@ -329,3 +329,42 @@ async def test_a_shared_welcome_never_shows_anyone_elses_own_things(server: Serv
     assert again.state == welcomes[0].state and again.you["id"] == people[0]["participant_id"]
     for client in (fac, again, *welcomes):
         await client.close()
+
+
+async def test_a_flooding_socket_is_parsed_a_slice_at_a_time_and_holds_little(tmp_path) -> None:
+    """uvicorn parsed all one read brought (~7,000 small frames from 256 KiB: 67 ms of the loop) and
+    queued every message until the app took them at the flooder's budget: a few MB per socket. Four
+    sockets of one participant each write 1 MiB of small frames at once; the server's RSS grows by
+    little, the flooder still gets its coded refusals, and a bystander is still served."""
+    import psutil
+    from websockets.frames import Frame, Opcode
+
+    server = ServerProcess(tmp_path / "data").start()
+    try:
+        board = await create_board(server.url)
+        code = board["code"]
+        flooder = await join_board(server.url, code, "Flot")
+        calm = await join_board(server.url, code, "Calme")
+        sockets = [await Participant(server.ws_url, code, flooder["token"]).connect() for _ in range(4)]
+        bystander = await Participant(server.ws_url, code, calm["token"]).connect()
+        process = psutil.Process(server.proc.pid)  # type: ignore[union-attr]
+        await asyncio.sleep(0.5)
+        before = process.memory_info().rss
+        ping = Frame(Opcode.TEXT, b'{"type": "ping"}').serialize(mask=True, extensions=[])
+        flood = ping * (2**20 // len(ping))
+        for client in sockets:
+            client.ws.transport.write(flood)  # already masked frames, straight to the socket
+        await asyncio.sleep(2.0)
+        grew = process.memory_info().rss - before
+        assert grew < 2 * 2**20, f"RSS grew by {grew} bytes for 4 MiB of frames in flight"
+        # The flooder is answered at its budget's pace, with coded refusals once it is spent.
+        async with asyncio.timeout(10):
+            while not any(a.get("code") == "rate_limited" for c in sockets for a in c.answers.values()):
+                await asyncio.sleep(0.1)
+        # The bystander's budget is its own and the server still serves it.
+        assert (await bystander.cmd("note.add", {"text": "calme"}))["code"] == "not_allowed_in_phase"
+        for client in sockets:
+            client.ws.transport.abort()  # its close frame would wait behind 1 MiB read at its budget's pace
+        await bystander.close()
+    finally:
+        server.stop()
