@@ -156,7 +156,14 @@ class Runtime:
             self.answers.popitem(last=False)
 
     def answer_of(self, actor: str, cid: str | None) -> int | None:
-        return None if cid is None else self.answers.get((actor, cid))
+        if cid is None:
+            return None
+        seq = self.answers.get((actor, cid))
+        if seq is not None:
+            # Kept as recent: a client resending the same command stays answered from here however
+            # many others the board commits meanwhile.
+            self.answers.move_to_end((actor, cid))
+        return seq
 
 
 def _consume(future: asyncio.Future[int]) -> None:
@@ -593,16 +600,21 @@ class BoardService:
             # Nothing of this run was committed: start again from the database.
             if not await self._or_fail(batch, self._reload(rt)):
                 return
-            if isinstance(failure, Conflict):
+            # A resent command this process no longer remembers fails its run's insert: one query
+            # finds every such command of the run, and the run is decided again without them (they
+            # get their first answer), still as one transaction. Without it, each run a resender sat
+            # in was decided again one command at a time, a commit each, for everyone in it.
+            resends = await self._remember_committed(rt, batch)
+            if isinstance(failure, Conflict) and not resends:
                 self._mark_contended(rt)
-            if isinstance(failure, Conflict) and attempt < BATCH_ATTEMPTS - 1:
+            if (resends or isinstance(failure, Conflict)) and attempt < BATCH_ATTEMPTS - 1:
                 # Another process committed on this board meanwhile, the usual case when several
                 # serve one busy board: decide the run again at the head, still as one transaction.
                 # One command at a time would cost a commit each and make the next conflict likelier.
                 await self._execute_batch(rt, batch, attempt + 1)
                 return
-            # Still conflicting (a resent cid accepted before fails every run it is in), or failing
-            # otherwise: one command at a time, where each gets its own answer.
+            # Still conflicting, or failing otherwise: one command at a time, where each gets its
+            # own answer.
             for item in batch:
                 await self._settle(item, self._execute_one(rt, item))
             return
@@ -616,6 +628,17 @@ class BoardService:
             await self._maybe_snapshot(rt)
         for item in alone:
             await self._settle(item, self._execute_one(rt, item))
+
+    async def _remember_committed(self, rt: Runtime, batch: list[Pending]) -> int:
+        """Put the run's commands that were committed before among the board's answers; how many."""
+        keys = [(item.actor_id, item.cid) for item in batch if item.cid is not None]
+        try:
+            found = await self.store.command_seqs(board_id=rt.board_id, keys=keys)
+        except Exception:
+            return 0  # the run goes one command at a time, where each resend is still found
+        for (actor, cid), seq in found.items():
+            rt.answered(actor, cid, seq)
+        return len(found)
 
     async def _execute_one(self, rt: Runtime, item: Pending) -> int:
         # Per-board ordering is optimistic append, the same on SQLite and PostgreSQL and whatever the

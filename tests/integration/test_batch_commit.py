@@ -91,3 +91,45 @@ async def test_a_resent_command_is_answered_without_sinking_its_run(service: Boa
     assert reads == []  # no reload of the board, no lookup of the cid
     rt = await service.current(board)
     assert sorted(n.text for n in rt.state.notes.values()) == sorted(["Déjà acceptée", "Idée 1", "Idée 2", "Idée 3"])
+
+
+async def test_a_resend_kept_recent_and_a_forgotten_one_found_in_one_query(service: BoardService, monkeypatch):
+    """A flooder repeating one cid while the board commits hundreds of others stays answered from
+    memory (a hit keeps it recent). A resend memory forgot (256 answers later, or after a restart)
+    fails its run's insert once: one query finds it, and the rest of the run commits together
+    again rather than one command at a time."""
+    import atelier.service as service_module
+
+    monkeypatch.setattr(service_module, "RECENT_ANSWERS", 8)
+    created = await service.create_board(title="Atelier", language="fr")
+    board, fac = created.board_id, created.participant_id
+    people = [(await service.join(board_id=board, name=f"P{i}", organisation=None))[0] for i in range(4)]
+    await service.execute(board, fac, Command("phase.set", {"phase": "inspiration"}))
+    repeated = await service.execute(board, people[0], note("Répétée"), cid="r-0")
+    forgotten = await service.execute(board, people[1], note("Oubliée"), cid="f-0")
+    for i in range(20):  # the facilitator's notes, each answered while r-0 keeps being resent
+        await service.execute(board, fac, note(f"Animateur {i}"), cid=f"a-{i}")
+        assert await service.execute(board, people[0], note("Répétée"), cid="r-0") == repeated
+    rt = await service.current(board)
+    assert rt.answer_of(people[1], "f-0") is None and (people[0], "r-0") in rt.answers
+    head = rt.seq
+    commits: list[int] = []
+    original = service.writer.submit_unit
+
+    async def counted(appends, _original=original):
+        commits.append(len(appends))
+        return await _original(appends)
+
+    monkeypatch.setattr(service.writer, "submit_unit", counted)
+    answers = await asyncio.gather(
+        *(service.execute(board, p, note(f"Idée {i}"), cid=f"c-{i}") for i, p in enumerate(people[2:], 2)),
+        service.execute(board, people[1], note("Oubliée"), cid="f-0"),
+        service.execute(board, people[0], note("Nouvelle"), cid="c-0"),
+    )
+    assert answers[2] == forgotten
+    assert sorted([*answers[:2], answers[3]]) == list(range(head + 1, head + 4))
+    assert commits == [4, 3], commits  # the failed run, then the same run without the resend
+    rt = await service.current(board)
+    assert sum(n.text == "Oubliée" for n in rt.state.notes.values()) == 1
+    stored = await service.store.events_after(board_id=board, seq=0)
+    assert [s.seq for s in stored] == list(range(1, rt.seq + 1))

@@ -583,6 +583,17 @@ class EventStore:
         async with self._read() as conn:
             return (await conn.execute(query)).scalar_one_or_none()
 
+    async def command_seqs(self, *, board_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The seqs of those (actor, cid) that were committed on this board, in one query."""
+        if not keys:
+            return {}
+        cids = sorted({cid for _, cid in keys})
+        wanted = set(keys)
+        query = select(C.c.actor, C.c.cid, C.c.seq).where(C.c.board_id == board_id, C.c.cid.in_(cids))
+        async with self._read() as conn:
+            rows = (await conn.execute(query)).all()
+        return {(r.actor, r.cid): r.seq for r in rows if (r.actor, r.cid) in wanted}
+
     async def credential(self, *, token: str, board_id: str | None = None) -> tuple[str, str] | None:
         """(board_id, participant_id) for a token, or None. With `board_id` (the board the caller
         expects) and a credential cache, that board's credentials are read at once the first time."""
