@@ -53,7 +53,7 @@ FULL: dict[str, dict[str, Any]] = {
     "idle": {"participants": 2000, "per_board": 100, "hold": 5.0},
     "saturation": {"participants": 200, "senders": 20, "inflight": 4, "duration": 10.0, "timed": 20},
     "slowreader": {"participants": 200, "rate": 50.0, "duration": 20.0},
-    "flood": {"participants": 200, "rate": 20.0, "duration": 20.0},
+    "flood": {"participants": 200, "rate": 20.0, "duration": 40.0},
     "storm": {"sockets": 1000, "notes": 200, "stuck": 10, "other_participants": 12, "other_rate": 10.0},
     "persist": {"boards": 50, "per_board": 8, "concurrency": 400, "duration": 10.0},
     # Scale-out places each board on one process, as deploy/nginx.conf's hash on the board's code does.
@@ -378,6 +378,8 @@ def run_flood(params: dict[str, Any], workdir: Path, profile_dir: Path | None = 
         out[f"{kind}_p99_median"] = measured[len(measured) // 2] if measured else None
         # Every run's worst notes (when sent, how late): where a run's p99 came from.
         out[f"{kind}_worst"] = [r.get("bystander_worst") for r in done]
+        # What the flood costs the server itself, apart from the machine it shares.
+        out[f"{kind}_server_cpu"] = [r.get("server_cpu_share") for r in done]
     return out
 
 
@@ -571,7 +573,8 @@ def render(name: str, result: dict[str, Any]) -> str:
             )
         return f"\n== flood {result['params']} (default budgets; p99s {result.get('baseline_p99s')} → "  \
             f"{result.get('flooded_p99s')}, medians {result.get('baseline_p99_median')} → "  \
-            f"{result.get('flooded_p99_median')})\n" + "\n".join(rows)
+            f"{result.get('flooded_p99_median')}; server CPU share {result.get('baseline_server_cpu')} → "  \
+            f"{result.get('flooded_server_cpu')})\n" + "\n".join(rows)
     if name == "storm":
         rows = []
         for kind in ("atelier", "ceiling"):

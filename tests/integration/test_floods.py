@@ -7,6 +7,7 @@ default) to stand for many clients, and 127.0.0.2 / 127.0.0.3 as untrusted direc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import socket
 import time
@@ -368,3 +369,39 @@ async def test_a_flooding_socket_is_parsed_a_slice_at_a_time_and_holds_little(tm
         await bystander.close()
     finally:
         server.stop()
+
+
+async def test_a_socket_that_keeps_sending_past_its_budget_is_read_ever_less_often(server: ServerProcess) -> None:
+    """Each refusal in a row doubles how long the socket waits before it is read again (up to 1 s):
+    two sockets of one flooder sending pings non-stop for 3 s get a few refusals each, not one per
+    token (~35 a second each before); what the budget allows still gets through."""
+    board = await create_board(server.url)
+    me = await join_board(server.url, board["code"], "Flot")
+    counts = {"pong": 0, "error": 0}
+
+    async def flood_for(seconds: float) -> None:
+        ws = await websockets.connect(f"{server.ws_url}/ws/{board['code']}")
+        await ws.send(orjson.dumps({"type": "hello", "protocol": 1, "token": me["token"]}).decode())
+        await ws.recv()
+
+        async def send() -> None:
+            while True:
+                for _ in range(50):
+                    await ws.send('{"type": "ping"}')
+                await asyncio.sleep(0.001)
+
+        sender = asyncio.create_task(send())
+        end = time.monotonic() + seconds
+        try:
+            while time.monotonic() < end:
+                with contextlib.suppress(TimeoutError):
+                    message = orjson.loads(await asyncio.wait_for(ws.recv(), max(0.01, end - time.monotonic())))
+                    if message["type"] in counts:
+                        counts[message["type"]] += 1
+        finally:
+            sender.cancel()
+            ws.transport.abort()
+
+    await asyncio.gather(flood_for(3.0), flood_for(3.0))
+    assert counts["pong"] >= 60, counts  # the burst, then the budget's pace
+    assert counts["error"] < 80, counts  # 231 when each socket was read at every token

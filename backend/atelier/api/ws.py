@@ -49,6 +49,9 @@ def origin_allowed(websocket: WebSocket, allowed: list[str], public_url: str | N
     return page.scheme == scheme and page.netloc.lower() == websocket.headers.get("host", "").lower()
 
 
+REFUSED_BACKOFF_MAX_S = 1.0
+
+
 class RateLimit:
     """A token bucket per credential (shared by its sockets on this process, hub.py): bursts are
     fine; past the budget a frame is refused with a coded error and its socket is not read again
@@ -57,6 +60,7 @@ class RateLimit:
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, float(burst)
         self.tokens, self.at = float(burst), time.monotonic()
+        self.refused = 0  # refusals since the credential last had a token to spare
 
     def charge(self) -> float:
         """Take a token and return 0, or return how long until there is one (taking nothing)."""
@@ -66,10 +70,20 @@ class RateLimit:
         if self.tokens < 1:
             return (1 - self.tokens) / self.rate
         self.tokens -= 1
+        if self.tokens >= 1:
+            self.refused = 0  # it has a token to spare again: its next refusal waits the least
         return 0.0
 
     def take(self) -> bool:
         return self.charge() == 0.0
+
+    def pause(self, wait: float) -> float:
+        """How long a socket whose frame was just refused waits before it is read again: until the
+        next token, twice as long at each refusal since the credential last had a token to spare
+        (up to a second). A credential that keeps sending past its budget is then read a few times
+        a second instead of at every token, by each of its sockets; one that paused is forgiven."""
+        self.refused += 1
+        return max(wait, min(REFUSED_BACKOFF_MAX_S, wait * 2 ** min(self.refused - 1, 16)))
 
 
 def credential_key(token: str) -> str:
@@ -224,11 +238,11 @@ async def socket(websocket: WebSocket, code: str) -> None:
         while not client.closed:
             raw = await _receive_text(websocket)
             # Every frame counts, pings and invalid ones too; past the budget the frame is refused
-            # and this socket waits for its next token before it is read again.
+            # and this socket waits before it is read again (RateLimit.pause).
             wait = budget.charge()
             await _handle(svc, client, board_id, raw, wait == 0.0, projector)
             if wait:
-                await asyncio.sleep(wait)
+                await asyncio.sleep(budget.pause(wait))
     except WebSocketDisconnect:
         pass
     except Exception:
