@@ -140,6 +140,9 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         self._unparsed = bytearray()
 
     def data_received(self, data: bytes) -> None:
+        if not self._unparsed and len(data) <= self.SLICE and self.queue.qsize() < self.QUEUED:
+            super().data_received(data)  # what a person sends: parsed as it comes, no copy
+            return
         self._unparsed += data
         self._feed()
 
@@ -148,7 +151,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
             if self.conn.parser_exc is not None or self.transport.is_closing():
                 self._unparsed.clear()  # the connection is ending: what it still sent is moot
                 return
-            piece = bytes(self._unparsed[: self.SLICE])
+            piece = self._unparsed[: self.SLICE]
             del self._unparsed[: self.SLICE]
             super().data_received(piece)
         if self._unparsed and not self.read_paused:

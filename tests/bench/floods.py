@@ -29,19 +29,14 @@ from typing import Any
 
 import httpx
 import orjson
+import psutil
 import websockets
 
-from .loadgen import Spy, event_loop_runner, percentiles, raise_nofile, stamp_text
+from .loadgen import ServerWatch, Spy, event_loop_runner, percentiles, raise_nofile, stamp_text
 
 _cids = itertools.count(1)
 FLOOD_SOCKETS = 4
 FLOODER_NICE = 19
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int | None:
@@ -166,9 +161,10 @@ async def flood(spec: dict[str, Any]) -> dict[str, Any]:
     )
     await asyncio.sleep(1.0)
     spy = await spy_on(spec, target)
-    cpu_before = cpu_seconds(target.pid)
+    server = psutil.Process(target.pid)
+    cpu_before = ServerWatch._cpu(server)
     sent = await stamped_sender(fac, p["rate"], time.monotonic() + p["duration"])
-    server_cpu = cpu_seconds(target.pid) - cpu_before
+    server_cpu = ServerWatch._cpu(server) - cpu_before
     await spy.stop()
     await asyncio.sleep(1.0)
     flooded = await flooding.stop() if flooding else {"frames": 0, "seconds": 1.0}

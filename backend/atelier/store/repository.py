@@ -579,9 +579,7 @@ class EventStore:
     # --- idempotency and credentials -------------------------------------------------------
 
     async def command_seq(self, *, board_id: str, actor: str, cid: str) -> int | None:
-        query = select(C.c.seq).where(C.c.board_id == board_id, C.c.actor == actor, C.c.cid == cid)
-        async with self._read() as conn:
-            return (await conn.execute(query)).scalar_one_or_none()
+        return (await self.command_seqs(board_id=board_id, keys=[(actor, cid)])).get((actor, cid))
 
     async def command_seqs(self, *, board_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """The seqs of those (actor, cid) that were committed on this board, in one query."""
